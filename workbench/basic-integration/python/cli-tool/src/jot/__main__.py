@@ -1,0 +1,3 @@
+from jot.cli import main
+
+raise SystemExit(main())
