@@ -1,0 +1,451 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/posthog/wizard-ci/internal/ghaction"
+	"github.com/posthog/wizard-ci/internal/ghapi"
+	"github.com/posthog/wizard-ci/internal/outcome"
+	"github.com/posthog/wizard-ci/internal/publish"
+	"github.com/posthog/wizard-ci/internal/report"
+	"github.com/posthog/wizard-ci/internal/results"
+	"github.com/posthog/wizard-ci/internal/slash"
+	"github.com/posthog/wizard-ci/internal/workbench"
+)
+
+// Inputs of action.yml that this code honours (SPEC §7). A test compares
+// this list with action.yml.
+var Inputs = []string{
+	"github-token", "workbench", "target", "wizard-command", "posthog-api-key", "region",
+	"concurrency", "app-timeout", "retries", "retry-delay", "provisioning-retries",
+	"provisioning-retry-delay", "update-interval", "min-permission", "allow-forks",
+	"output-dir", "fail-on", "shard",
+}
+
+// Outputs of action.yml (SPEC §7) that this code sets.
+var Outputs = []string{"results-json", "total", "succeeded", "failed", "comment-url"}
+
+// actionCtx is one invocation of `wizard-ci action`.
+type actionCtx struct {
+	d     Deps
+	act   *ghaction.Action
+	ev    *ghaction.Event
+	gh    *ghapi.Client
+	repo  ghapi.Repo
+	token string
+}
+
+func actionCmd(ctx context.Context, d Deps) error {
+	act := ghaction.New(d.Getenv, d.Stdout)
+	a := &actionCtx{d: d, act: act}
+	a.token = act.Input("github-token")
+	act.Mask(a.token)
+	act.Mask(act.Input("posthog-api-key"))
+
+	name := d.Getenv("GITHUB_EVENT_NAME")
+	ev, err := ghaction.ReadEvent(name, d.Getenv("GITHUB_EVENT_PATH"))
+	if err != nil {
+		return configErrorf("read the event: %v", err)
+	}
+	a.ev = ev
+	repoName := firstNonEmpty(d.Getenv("GITHUB_REPOSITORY"), ev.Repository)
+	if a.repo, err = ghapi.ParseRepo(repoName); err != nil {
+		return configErrorf("GITHUB_REPOSITORY: %v", err)
+	}
+
+	switch name {
+	case "issue_comment":
+		return a.onComment(ctx)
+	case "pull_request", "pull_request_target":
+		return a.onPullRequest(ctx)
+	case "schedule", "workflow_dispatch":
+		return a.onSchedule(ctx)
+	default:
+		fmt.Fprintf(d.Stderr, "wizard-ci: nothing to do for the %q event\n", name)
+		return nil
+	}
+}
+
+func (a *actionCtx) client() (*ghapi.Client, error) {
+	if a.gh != nil {
+		return a.gh, nil
+	}
+	if a.token == "" {
+		return nil, configErrorf("github-token: the input is required; pass `github-token: ${{ secrets.GITHUB_TOKEN }}`")
+	}
+	api := firstNonEmpty(a.d.Getenv("GITHUB_API_URL"), "https://api.github.com")
+	c, err := ghapi.New(a.d.HTTPClient, api, a.token)
+	if err != nil {
+		return nil, configErrorf("GITHUB_API_URL: %v", err)
+	}
+	a.gh = c
+	return c, nil
+}
+
+// runOptions fills the shared options from the action's inputs.
+func (a *actionCtx) runOptions() (*RunOptions, error) {
+	o := &RunOptions{
+		Workbench:     firstNonEmpty(a.act.Input("workbench"), "workbench"),
+		OutDir:        firstNonEmpty(a.act.Input("output-dir"), "wizard-ci-out"),
+		WizardCommand: a.act.Input("wizard-command"),
+		APIKey:        a.act.Input("posthog-api-key"),
+		CIOnly:        true,
+		RunID:         firstNonEmpty(a.d.Getenv("GITHUB_RUN_ID"), a.d.NewID()),
+		Repository:    a.repo.Owner + "/" + a.repo.Name,
+		Secrets:       []string{a.token},
+	}
+	if srv, id := a.d.Getenv("GITHUB_SERVER_URL"), a.d.Getenv("GITHUB_RUN_ID"); srv != "" && id != "" {
+		o.RunURL = fmt.Sprintf("%s/%s/actions/runs/%s", strings.TrimRight(srv, "/"), o.Repository, id)
+	}
+	if err := o.settings(a.act.Input); err != nil {
+		return nil, err
+	}
+	if o.WizardCommand == simulate && o.APIKey == "" {
+		o.APIKey = simulatorKey
+	}
+	if o.WizardCommand != simulate && o.WizardCommand != "" && o.APIKey == "" {
+		return nil, configErrorf("posthog-api-key: the input is empty, so the wizard cannot run; pass `posthog-api-key: ${{ secrets.POSTHOG_WIZARD_API_KEY }}` or use `wizard-command: simulate`")
+	}
+	return o, nil
+}
+
+// onPullRequest keeps the one hint comment of the PR up to date.
+func (a *actionCtx) onPullRequest(ctx context.Context) error {
+	if a.ev.Action != "opened" && a.ev.Action != "reopened" {
+		return nil
+	}
+	if a.ev.PullRequest == nil {
+		return configErrorf("pull_request event without a pull_request")
+	}
+	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"))
+	if err != nil {
+		return err
+	}
+	gh, err := a.client()
+	if err != nil {
+		return err
+	}
+	c, err := gh.UpsertComment(ctx, a.repo, a.ev.PullRequest.Number, report.HintMarker, report.Hint(hintCategories(wb)))
+	if err != nil {
+		return fmt.Errorf("post the hint comment: %w", err)
+	}
+	return a.setOutputs(map[string]string{"comment-url": c.URL})
+}
+
+// onComment is the gate of SPEC §3, in its order: silent filters, then
+// refusals that need no parse details, then command validity, then the run.
+func (a *actionCtx) onComment(ctx context.Context) error {
+	ev := a.ev
+	if ev.Action != "created" || ev.Comment == nil || ev.Issue == nil || !ev.Issue.IsPR || ev.Comment.UserType == "Bot" {
+		fmt.Fprintln(a.d.Stderr, "wizard-ci: not a new comment by a person on a pull request; nothing to do")
+		return nil
+	}
+	cmd := slash.Parse(ev.Comment.Body)
+	if cmd.Kind == slash.Ignore {
+		fmt.Fprintln(a.d.Stderr, "wizard-ci: the comment holds no /wizard-ci command; nothing to do")
+		return nil
+	}
+	gh, err := a.client()
+	if err != nil {
+		return err
+	}
+	number := ev.Issue.Number
+	login := ev.Comment.Login
+
+	pr, err := gh.PullRequest(ctx, a.repo, number)
+	if err != nil {
+		return a.refuse(ctx, number, fmt.Sprintf("Nothing ran: could not read pull request #%d (%s). Post the command again.", number, apiReason(err)))
+	}
+	if !pr.Open {
+		return a.refuse(ctx, number, fmt.Sprintf("Nothing ran: pull request #%d is closed. Reopen it to run `/wizard-ci`.", number))
+	}
+	allowForks, err := setting{"allow-forks", a.act.Input("allow-forks")}.boolean(false)
+	if err != nil {
+		return err
+	}
+	if pr.Fork && !allowForks {
+		return a.refuse(ctx, number, "Nothing ran: this pull request comes from a fork, and runs on forks are turned off "+
+			"(they would build and run code from outside this repository with its secrets). "+
+			"A maintainer can set `allow-forks: true` in the workflow to allow them.")
+	}
+	minRole, err := setting{"min-permission", a.act.Input("min-permission")}.oneOf("write", "read", "triage", "write", "maintain", "admin")
+	if err != nil {
+		return err
+	}
+	role, err := gh.Permission(ctx, a.repo, login)
+	if err != nil {
+		return a.refuse(ctx, number, fmt.Sprintf("Nothing ran: could not confirm @%s's access (%s), so the command was refused. Post it again.",
+			mentionSafe(login), apiReason(err)))
+	}
+	if !ghapi.RoleAtLeast(role, minRole) {
+		return a.refuse(ctx, number, fmt.Sprintf("Nothing ran: `/wizard-ci` needs `%s` access to this repository, and @%s has `%s`. "+
+			"A maintainer can post the command instead.", minRole, mentionSafe(login), role))
+	}
+
+	wbDir := firstNonEmpty(a.act.Input("workbench"), "workbench")
+	wb, err := loadWorkbench(wbDir)
+	if err != nil {
+		return err
+	}
+	switch cmd.Kind {
+	case slash.Help:
+		return a.reply(ctx, number, report.Reply(report.ReplyInput{HelpText: report.Hint(hintCategories(wb))}), "")
+	case slash.RerunFailed:
+		return a.reply(ctx, number, report.Reply(report.ReplyInput{
+			Consequence: "Nothing ran: `rerun-failed` is not available in this version of wizard-ci yet.",
+			Usage:       true,
+		}), "confused")
+	case slash.Reply:
+		var problems []string
+		for _, e := range cmd.Errors {
+			problems = append(problems, parseProblem(e))
+		}
+		return a.reply(ctx, number, report.Reply(report.ReplyInput{Consequence: "Nothing ran.", Problems: problems, Usage: true}), "confused")
+	}
+
+	program, targets, perrs := slash.Merge(cmd.Lines, wb.IsProgram)
+	var problems []string
+	for _, e := range perrs {
+		problems = append(problems, parseProblem(e))
+	}
+	var apps []workbench.App
+	if len(perrs) == 0 {
+		if apps, err = wb.Select(targets, true); err != nil {
+			for _, line := range strings.Split(describeSelectError(err, "markdown"), "\n") {
+				problems = append(problems, line)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return a.reply(ctx, number, report.Reply(report.ReplyInput{Consequence: "Nothing ran.", Problems: problems, Usage: true}), "confused")
+	}
+
+	o, err := a.runOptions()
+	if err != nil {
+		return err
+	}
+	if apps, err = shardApps(apps, o.Shard); err != nil {
+		return err
+	}
+	o.Targets, o.PR, o.HeadSHA, o.WizardRef = targets, number, pr.HeadSHA, cmd.WizardRef
+	if err := gh.React(ctx, a.repo, ev.Comment.ID, "eyes"); err != nil {
+		fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+	}
+	sink := &commentSink{gh: gh, repo: a.repo, number: number, marker: report.ResultsMarker(o.RunID)}
+	res, runErr := execute(ctx, o, a.d, wb, program, apps, newTerminal(a.d, o.Policy), sink)
+	if res != nil {
+		// SPEC §3: say so when the PR head moved while the run was going.
+		if now, err := gh.PullRequest(context.WithoutCancel(ctx), a.repo, number); err == nil && now.HeadSHA != o.HeadSHA {
+			res.Run.HeadMoved = now.HeadSHA
+			_ = results.Write(o.OutDir, res)
+			body := report.Comment(res, report.CommentOptions{Config: configTable(o)})
+			_ = os.WriteFile(filepath.Join(o.OutDir, results.CommentFile), []byte(body), 0o644)
+			if err := sink.Publish(context.WithoutCancel(ctx), body); err != nil && runErr == nil {
+				runErr = &publishError{err}
+			}
+		}
+		verdict := "+1"
+		if exitFor(res, "failure") != nil {
+			verdict = "-1"
+		}
+		if err := gh.React(context.WithoutCancel(ctx), a.repo, ev.Comment.ID, verdict); err != nil {
+			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+		}
+	}
+	return a.finish(res, o, sink.url, runErr)
+}
+
+// onSchedule runs the target input with no PR and reports to the job summary.
+func (a *actionCtx) onSchedule(ctx context.Context) error {
+	o, err := a.runOptions()
+	if err != nil {
+		return err
+	}
+	wb, err := loadWorkbench(o.Workbench)
+	if err != nil {
+		return err
+	}
+	tokens := strings.Fields(firstNonEmpty(a.act.Input("target"), "all"))
+	program, targets, perrs := slash.Merge([][]string{tokens}, wb.IsProgram)
+	if len(perrs) > 0 {
+		return configErrorf("target: %s", joinErrors(perrs))
+	}
+	apps, err := wb.Select(targets, true)
+	if err != nil {
+		return configErrorf("target: %s", describeSelectError(err, "terminal"))
+	}
+	if apps, err = shardApps(apps, o.Shard); err != nil {
+		return err
+	}
+	o.Targets = targets
+	res, runErr := execute(ctx, o, a.d, wb, program, apps, newTerminal(a.d, o.Policy))
+	return a.finish(res, o, "", runErr)
+}
+
+// finish writes the job summary and outputs and picks the exit code.
+func (a *actionCtx) finish(res *results.Results, o *RunOptions, commentURL string, runErr error) error {
+	if res == nil {
+		return runErr
+	}
+	fmt.Fprintln(a.d.Stderr, textTable(res))
+	if a.d.Getenv("GITHUB_STEP_SUMMARY") != "" {
+		if err := a.act.AddStepSummary(report.Summary(res)); err != nil {
+			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not write the job summary: %v\n", err)
+		}
+	}
+	t := results.Tally(res.Apps)
+	succeeded := t[string(outcome.Success)]
+	abs, _ := filepath.Abs(filepath.Join(o.OutDir, results.JSONFile))
+	if err := a.setOutputs(map[string]string{
+		"results-json": abs,
+		"total":        strconv.Itoa(len(res.Apps)),
+		"succeeded":    strconv.Itoa(succeeded),
+		"failed":       strconv.Itoa(len(res.Apps) - succeeded),
+		"comment-url":  commentURL,
+	}); err != nil {
+		return err
+	}
+	var pe *publishError
+	if errors.As(runErr, &pe) {
+		fmt.Fprintf(a.d.Stderr, "wizard-ci: %v\n", runErr)
+		if code := exitFor(res, o.FailOn); code != nil {
+			return code
+		}
+		return &exitError{ExitFailed}
+	}
+	if runErr != nil {
+		return runErr
+	}
+	return exitFor(res, o.FailOn)
+}
+
+func (a *actionCtx) setOutputs(kv map[string]string) error {
+	if a.d.Getenv("GITHUB_OUTPUT") == "" {
+		return nil
+	}
+	for _, k := range Outputs {
+		v, ok := kv[k]
+		if !ok {
+			continue
+		}
+		if err := a.act.SetOutput(k, v); err != nil {
+			return fmt.Errorf("set output %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// refuse answers a command that may not run, without parse details.
+func (a *actionCtx) refuse(ctx context.Context, number int, msg string) error {
+	return a.reply(ctx, number, report.Reply(report.ReplyInput{Consequence: msg}), "confused")
+}
+
+// reply posts body as a new comment and reacts to the command with reaction
+// (none when empty). A reply is the answer, so the exit code is 0.
+func (a *actionCtx) reply(ctx context.Context, number int, body, reaction string) error {
+	gh, err := a.client()
+	if err != nil {
+		return err
+	}
+	if reaction != "" && a.ev.Comment != nil {
+		if err := gh.React(ctx, a.repo, a.ev.Comment.ID, reaction); err != nil {
+			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+		}
+	}
+	if _, err := gh.CreateComment(ctx, a.repo, number, body); err != nil {
+		return fmt.Errorf("post the reply: %w", err)
+	}
+	fmt.Fprintln(a.d.Stderr, "wizard-ci: replied on the pull request; nothing ran")
+	return nil
+}
+
+// commentSink publishes to the results comment of one run. A re-run of the
+// same workflow run finds its comment by marker instead of adding one, and a
+// deleted comment is created again.
+type commentSink struct {
+	gh     *ghapi.Client
+	repo   ghapi.Repo
+	number int
+	marker string
+	id     int64
+	url    string
+}
+
+var _ publish.Sink = (*commentSink)(nil)
+
+func (s *commentSink) Publish(ctx context.Context, body string) error {
+	if s.id == 0 {
+		c, err := s.gh.UpsertComment(ctx, s.repo, s.number, s.marker, body)
+		if err != nil {
+			return err
+		}
+		s.id, s.url = c.ID, c.URL
+		return nil
+	}
+	c, err := s.gh.UpdateComment(ctx, s.repo, s.id, body)
+	if errors.Is(err, ghapi.ErrNotFound) {
+		s.id = 0
+		return s.Publish(ctx, body)
+	}
+	if err != nil {
+		return err
+	}
+	s.url = c.URL
+	return nil
+}
+
+func parseProblem(e *slash.ParseError) string {
+	s := codeSpan(e.Token) + ": " + e.Msg
+	if e.Token == "" {
+		s = e.Msg
+	}
+	if e.Hint != "" {
+		s += ". " + e.Hint
+	}
+	return s
+}
+
+func codeSpan(s string) string { return report.Code(s) }
+
+// mentionSafe keeps a login from becoming a mention loop or breaking Markdown.
+func mentionSafe(login string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '[' || r == ']' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return -1
+	}, login)
+}
+
+// apiReason words an API error for a reply without leaking details.
+func apiReason(err error) string {
+	if code := ghapi.StatusCode(err); code != 0 {
+		return fmt.Sprintf("GitHub answered %d", code)
+	}
+	return "GitHub could not be reached"
+}
+
+// hintCategories lists the CI-capable targets of each category for the hint.
+func hintCategories(wb *workbench.Workbench) []report.HintCategory {
+	targets := wb.Targets(true)
+	var out []report.HintCategory
+	for _, c := range wb.Categories {
+		if !c.CI {
+			continue
+		}
+		h := report.HintCategory{Name: c.Name, Label: c.Label}
+		for _, t := range targets {
+			if strings.HasPrefix(t, c.Name+"/") {
+				h.Targets = append(h.Targets, t)
+			}
+		}
+		out = append(out, h)
+	}
+	return out
+}

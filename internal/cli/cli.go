@@ -1,0 +1,172 @@
+// Package cli holds wizard-ci's sub-commands: it turns flags and INPUT_*
+// variables into options, runs the one code path they share, and maps the
+// result to an exit code. It is the only package that touches the process
+// environment, the real clock and os/exec.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/posthog/wizard-ci/internal/runner"
+	"github.com/posthog/wizard-ci/internal/wizard"
+)
+
+// Exit codes (SPEC §7, §8).
+const (
+	ExitOK     = 0 // every app succeeded, fail-on never, or the event needed no run
+	ExitFailed = 1 // some app did not succeed and fail-on is failure
+	ExitConfig = 2 // usage or configuration error, a failed preflight included
+)
+
+// Deps are the only ways the sub-commands reach the outside world, so tests
+// can pass fakes for every one.
+type Deps struct {
+	Getenv     func(string) string
+	Environ    func() []string
+	Stdout     io.Writer
+	Stderr     io.Writer
+	IsTTY      bool
+	HTTPClient *http.Client
+	Clock      runner.Clock
+	Starter    runner.Starter
+	Rand       func() float64
+	// Self is the path of the wizard-ci executable; the simulator runs as
+	// its hidden sub-command so it takes the same exec path as a real wizard.
+	Self string
+	// NewID makes a run id for local runs (GITHUB_RUN_ID otherwise).
+	NewID func() string
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// SystemDeps returns the production dependencies.
+func SystemDeps() Deps {
+	self, err := os.Executable()
+	if err != nil {
+		self = os.Args[0]
+	}
+	return Deps{
+		Getenv:     os.Getenv,
+		Environ:    os.Environ,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		IsTTY:      term.IsTerminal(int(os.Stderr.Fd())),
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+		Clock:      realClock{},
+		Starter:    runner.ExecStarter{},
+		Rand:       rand.Float64,
+		Self:       self,
+		NewID: func() string {
+			return fmt.Sprintf("local-%s-%04x", time.Now().UTC().Format("20060102T150405"), rand.IntN(1<<16))
+		},
+	}
+}
+
+const usage = `wizard-ci runs the PostHog wizard on a workbench of example apps.
+
+Usage:
+  wizard-ci run <target>... [--wizard-command CMD | --wizard=simulate]
+                            [--workbench DIR] [--concurrency N] [--out DIR]
+                            [--shard i/n] [--fail-on failure|never]
+  wizard-ci list [<target>...]   resolved apps, one per line
+  wizard-ci hint                 the hint comment's Markdown
+  wizard-ci action               GitHub Action mode (reads INPUT_* and GITHUB_*)
+
+Targets: "all", a category, or any folder of the workbench down to one app.
+The PostHog key is read from POSTHOG_WIZARD_API_KEY.
+
+Exit codes:
+  0  every app succeeded (or --fail-on never), or nothing needed to run
+  1  some app did not succeed
+  2  usage or configuration error (a failed preflight included)
+`
+
+// errSilent exits non-zero without printing more: what needed saying was
+// already said (the results table, a reply).
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// usageError makes Main print the usage after the message.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// configError is a configuration problem: exit 2 with the message.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+func configErrorf(format string, a ...any) error { return &configError{fmt.Sprintf(format, a...)} }
+
+// Main runs one sub-command and returns its exit code.
+func Main(ctx context.Context, args []string, d Deps) int {
+	err := dispatch(ctx, args, d)
+	var ee *exitError
+	var ue *usageError
+	var ce *configError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(d.Stderr, "wizard-ci: %s\n\n%s", ue.msg, usage)
+		return ExitConfig
+	case errors.As(err, &ce):
+		fmt.Fprintf(d.Stderr, "wizard-ci: %s\n", ce.msg)
+		return ExitConfig
+	default:
+		fmt.Fprintf(d.Stderr, "wizard-ci: %s\n", err)
+		return ExitConfig
+	}
+}
+
+func dispatch(ctx context.Context, args []string, d Deps) error {
+	if len(args) == 0 {
+		return &usageError{"no sub-command given"}
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return runCmd(ctx, rest, d)
+	case "list":
+		return listCmd(rest, d)
+	case "hint":
+		return hintCmd(rest, d)
+	case "action":
+		return actionCmd(ctx, d)
+	case "__simulate-wizard":
+		code := wizard.Simulate(rest, d.Getenv, d.Stdout, d.Stderr)
+		if code != 0 {
+			return &exitError{code}
+		}
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(d.Stdout, usage)
+		return nil
+	default:
+		return &usageError{fmt.Sprintf("unknown sub-command %q", cmd) + suggestCmd(cmd)}
+	}
+}
+
+func suggestCmd(cmd string) string {
+	for _, c := range []string{"run", "list", "hint", "action"} {
+		if strings.HasPrefix(c, cmd) || strings.HasPrefix(cmd, c) {
+			return fmt.Sprintf(" (did you mean %q?)", c)
+		}
+	}
+	return ""
+}

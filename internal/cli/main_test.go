@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/posthog/wizard-ci/internal/wizard"
+)
+
+// TestMain lets the test binary stand in for a wizard: with
+// WIZARD_CI_TEST_WIZARD set to a file, it records that it started (so tests
+// can prove no wizard ran), prints WIZARD_CI_TEST_PRINT, and then behaves as
+// the simulator.
+func TestMain(m *testing.M) {
+	if trace := os.Getenv("WIZARD_CI_TEST_WIZARD"); trace != "" {
+		f, err := os.OpenFile(trace, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintf(f, "started %q\n", os.Args[1:])
+			f.Close()
+		}
+		if p := os.Getenv("WIZARD_CI_TEST_PRINT"); p != "" {
+			fmt.Println(p)
+			fmt.Fprintln(os.Stderr, p)
+		}
+		os.Exit(wizard.Simulate(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}

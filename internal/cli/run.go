@@ -1,0 +1,505 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/posthog/wizard-ci/internal/outcome"
+	"github.com/posthog/wizard-ci/internal/publish"
+	"github.com/posthog/wizard-ci/internal/report"
+	"github.com/posthog/wizard-ci/internal/results"
+	"github.com/posthog/wizard-ci/internal/runner"
+	"github.com/posthog/wizard-ci/internal/secrets"
+	"github.com/posthog/wizard-ci/internal/slash"
+	"github.com/posthog/wizard-ci/internal/wizard"
+	"github.com/posthog/wizard-ci/internal/workbench"
+)
+
+// simulate is the wizard-command value that selects the built-in simulator.
+const simulate = "simulate"
+
+// simulatorKey stands in for a PostHog key when simulating without one: the
+// simulator, like the wizard, refuses to start without a key.
+const simulatorKey = "phx_simulated_key_not_a_secret"
+
+// RunOptions is everything one run needs. `run` fills it from flags and
+// `action` from INPUT_* variables; both then call execute.
+type RunOptions struct {
+	Workbench     string
+	Targets       []string
+	WizardCommand string // "simulate" selects the simulator
+	WizardRef     string // wizard:<ref> from a comment
+	Region        string
+	APIKey        string
+	Concurrency   int
+	AppTimeout    time.Duration
+	Policy        outcome.Policy
+	UpdateEvery   time.Duration
+	OutDir        string
+	Shard         string
+	FailOn        string
+	// CIOnly refuses categories CI may not run even when named (the action).
+	CIOnly bool
+
+	RunID      string
+	PR         int
+	HeadSHA    string
+	Repository string
+	RunURL     string
+	// Previous links the results comment this run reruns.
+	Previous string
+	// Secrets are masked everywhere besides the API key.
+	Secrets []string
+}
+
+// settings reads the options shared by flags and inputs from get, which
+// returns "" for unset.
+func (o *RunOptions) settings(get func(name string) string) error {
+	var err error
+	s := func(name string) setting { return setting{name, get(name)} }
+	if o.Concurrency, err = s("concurrency").count(4, 1, 64); err != nil {
+		return err
+	}
+	if o.AppTimeout, err = s("app-timeout").duration(20 * time.Minute); err != nil {
+		return err
+	}
+	if o.AppTimeout == 0 {
+		return configErrorf("app-timeout: must be more than 0")
+	}
+	p := outcome.DefaultPolicy
+	if p.Retries, err = s("retries").count(p.Retries, 0, 10); err != nil {
+		return err
+	}
+	if p.RetryDelay, err = s("retry-delay").duration(p.RetryDelay); err != nil {
+		return err
+	}
+	if p.ProvisioningRetries, err = s("provisioning-retries").count(p.ProvisioningRetries, 0, 10); err != nil {
+		return err
+	}
+	if p.ProvisioningRetryDelay, err = s("provisioning-retry-delay").duration(0); err != nil {
+		return err
+	}
+	o.Policy = p
+	if o.UpdateEvery, err = s("update-interval").duration(5 * time.Second); err != nil {
+		return err
+	}
+	if o.FailOn, err = s("fail-on").oneOf("failure", "failure", "never"); err != nil {
+		return err
+	}
+	if o.Region, err = s("region").oneOf("us", "us", "eu"); err != nil {
+		return err
+	}
+	o.Shard = get("shard")
+	if _, _, err := parseShard(o.Shard); err != nil {
+		return err
+	}
+	return nil
+}
+
+func runCmd(ctx context.Context, args []string, d Deps) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	vals := map[string]*string{}
+	for _, name := range []string{"wizard-command", "wizard", "workbench", "concurrency", "out", "shard", "fail-on",
+		"region", "app-timeout", "retries", "retry-delay", "provisioning-retries", "provisioning-retry-delay", "update-interval"} {
+		vals[name] = fs.String(name, "", "")
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	get := func(name string) string { return strings.TrimSpace(*vals[name]) }
+	o := RunOptions{
+		Workbench:     firstNonEmpty(get("workbench"), "workbench"),
+		OutDir:        firstNonEmpty(get("out"), "wizard-ci-out"),
+		WizardCommand: get("wizard-command"),
+		APIKey:        d.Getenv("POSTHOG_WIZARD_API_KEY"),
+		RunID:         d.NewID(),
+	}
+	switch w := get("wizard"); {
+	case w == simulate && o.WizardCommand != "":
+		return &usageError{"--wizard=simulate and --wizard-command cannot be used together"}
+	case w == simulate:
+		o.WizardCommand = simulate
+	case w != "":
+		return &usageError{fmt.Sprintf("--wizard: %q is not a wizard source; the only value is simulate (or use --wizard-command CMD)", w)}
+	}
+	if err := o.settings(get); err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return &usageError{"run needs at least one target (for example: wizard-ci run all --wizard=simulate)"}
+	}
+	if o.WizardCommand == "" {
+		return configErrorf("no wizard to run: pass --wizard-command CMD (for example \"node /path/to/wizard/dist/bin.js\") or --wizard=simulate\n" +
+			"(building the wizard from a git ref is not available yet)")
+	}
+	if o.WizardCommand == simulate && o.APIKey == "" {
+		o.APIKey = simulatorKey
+	}
+	if o.WizardCommand != simulate && o.APIKey == "" {
+		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: wizard-ci run --wizard=simulate %s", strings.Join(pos, " "))
+	}
+	wb, err := loadWorkbench(o.Workbench)
+	if err != nil {
+		return err
+	}
+	program, targets, perrs := slash.Merge([][]string{pos}, wb.IsProgram)
+	if len(perrs) > 0 {
+		return configErrorf("%s", joinErrors(perrs))
+	}
+	o.Targets = targets
+	apps, err := wb.Select(targets, false)
+	if err != nil {
+		return configErrorf("%s", describeSelectError(err, "terminal"))
+	}
+	if apps, err = shardApps(apps, o.Shard); err != nil {
+		return err
+	}
+	term := newTerminal(d, o.Policy)
+	res, err := execute(ctx, &o, d, wb, program, apps, term)
+	if res != nil {
+		fmt.Fprintln(d.Stdout, textTable(res))
+		fmt.Fprintf(d.Stdout, "\nresults: %s\n", filepath.Join(o.OutDir, results.JSONFile))
+	}
+	if err != nil {
+		return err
+	}
+	return exitFor(res, o.FailOn)
+}
+
+// exitFor maps a finished run to its exit code (SPEC §7, §8).
+func exitFor(r *results.Results, failOn string) error {
+	if r.Run.Error != "" {
+		return &exitError{ExitConfig}
+	}
+	if failOn == "never" {
+		return nil
+	}
+	for _, a := range r.Apps {
+		if a.Outcome != outcome.Success {
+			return &exitError{ExitFailed}
+		}
+	}
+	return nil
+}
+
+func firstNonEmpty(a ...string) string {
+	for _, s := range a {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func joinErrors[E error](errs []E) string {
+	var b strings.Builder
+	for i, e := range errs {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+func loadWorkbench(dir string) (*workbench.Workbench, error) {
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil, configErrorf("workbench: %q is not a folder; pass --workbench DIR (the folder holding %s)", dir, workbench.ConfigFile)
+	}
+	wb, err := workbench.Load(os.DirFS(dir))
+	if err != nil {
+		return nil, configErrorf("workbench %s: %v", dir, err)
+	}
+	return wb, nil
+}
+
+// shardApps keeps the apps of shard i/n: the i-th of every n apps in path
+// order, so every leg computes the same split without talking to the others.
+func shardApps(apps []workbench.App, shard string) ([]workbench.App, error) {
+	i, n, err := parseShard(shard)
+	if err != nil || n == 0 {
+		return apps, err
+	}
+	var out []workbench.App
+	for k, a := range apps {
+		if k%n == i-1 {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// model is the live state of a run, shared by the runner's observer and the
+// renderers.
+type model struct {
+	mu  sync.Mutex
+	res results.Results
+	idx map[string]int
+}
+
+func (m *model) update(a results.App) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i, ok := m.idx[a.App]; ok {
+		m.res.Apps[i] = a
+	}
+}
+
+func (m *model) snapshot() *results.Results {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.res
+	r.Apps = append([]results.App(nil), m.res.Apps...)
+	r.Run.Targets = append([]string(nil), m.res.Run.Targets...)
+	r.Totals = results.Tally(r.Apps)
+	return &r
+}
+
+// progress is told about every app change; the terminal implements it.
+type progress interface {
+	app(a results.App, done, total int)
+}
+
+// execute is the one code path of `run` and `action`: resolve the wizard,
+// publish the pending report, run every app, write the files, publish the
+// final report. sink may be nil (terminal only).
+func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench, program string,
+	apps []workbench.App, prog progress, sinks ...publish.Sink) (*results.Results, error) {
+	masker := secrets.NewMasker()
+	masker.Add(o.APIKey)
+	for _, s := range o.Secrets {
+		masker.Add(s)
+	}
+	m := &model{idx: map[string]int{}}
+	m.res = results.Results{
+		Schema: results.Schema,
+		Run: results.Run{
+			ID: o.RunID, Targets: o.Targets, PR: o.PR, HeadSHA: o.HeadSHA, Program: program,
+			WizardRef: o.WizardRef, Repository: o.Repository, URL: o.RunURL, Shard: o.Shard,
+			StartedAt: d.Clock.Now().UTC(),
+		},
+	}
+	for i, a := range apps {
+		m.res.Apps = append(m.res.Apps, results.App{App: a.Path, Category: a.Category, Log: results.LogName(a.Path)})
+		m.idx[a.Path] = i
+	}
+
+	argv, src, cfgErr := resolveWizard(o, d, masker)
+	m.res.Run.Wizard = src
+	if cfgErr == nil {
+		cfgErr = preflight(argv, o.WizardCommand == simulate)
+	}
+	if cfgErr != nil {
+		// SPEC §4: a failed preflight is one config error for the run, not
+		// one failure per app.
+		m.res.Run.Error = masker.Mask(cfgErr.Error())
+		for i := range m.res.Apps {
+			m.res.Apps[i].Outcome = outcome.Skipped
+			m.res.Apps[i].Reason = "not run: the wizard could not be started"
+			m.res.Apps[i].Log = ""
+		}
+	}
+
+	render := func() string {
+		return report.Comment(m.snapshot(), report.CommentOptions{Previous: o.Previous, Config: configTable(o)})
+	}
+	if err := os.MkdirAll(filepath.Join(o.OutDir, results.LogsDir), 0o755); err != nil {
+		return nil, configErrorf("output folder %s: %v", o.OutDir, err)
+	}
+	// SPEC §6: the results comment exists, every app pending, before the
+	// first wizard starts.
+	var pubs []*publish.Publisher
+	var publishErrs []error
+	for _, s := range sinks {
+		if err := s.Publish(ctx, render()); err != nil {
+			publishErrs = append(publishErrs, err)
+		}
+		p := publish.New(s, render, d.Clock, o.UpdateEvery)
+		p.Start(ctx)
+		pubs = append(pubs, p)
+	}
+
+	if cfgErr == nil && len(apps) > 0 {
+		tmp, err := os.MkdirTemp("", "wizard-ci-")
+		if err != nil {
+			return nil, fmt.Errorf("temporary folder: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		root, _ := filepath.Abs(o.Workbench)
+		outAbs, _ := filepath.Abs(o.OutDir)
+		var doneMu sync.Mutex
+		done := 0
+		final := runner.Run(ctx, runner.Options{
+			Root: root,
+			Apps: apps,
+			Argv: func(a workbench.App) []string {
+				return append(append([]string(nil), argv...), subcommand(wb, a, program)...)
+			},
+			Region:      o.Region,
+			APIKey:      o.APIKey,
+			Env:         childEnv(d),
+			Concurrency: o.Concurrency,
+			Timeout:     o.AppTimeout,
+			Policy:      o.Policy,
+			OutDir:      outAbs,
+			TempDir:     tmp,
+			Masker:      masker,
+			Starter:     d.Starter,
+			Clock:       d.Clock,
+			Rand:        d.Rand,
+			Observe: func(a results.App) {
+				m.update(a)
+				if a.Outcome != "" {
+					doneMu.Lock()
+					done++
+					n := done
+					doneMu.Unlock()
+					if prog != nil {
+						prog.app(a, n, len(apps))
+					}
+				} else if prog != nil {
+					prog.app(a, -1, len(apps))
+				}
+				for _, p := range pubs {
+					p.Changed()
+				}
+			},
+		})
+		for _, a := range final {
+			m.update(a)
+		}
+	}
+	m.mu.Lock()
+	m.res.Run.FinishedAt = d.Clock.Now().UTC()
+	m.mu.Unlock()
+
+	res := m.snapshot()
+	if err := results.Write(o.OutDir, res); err != nil {
+		return res, fmt.Errorf("write results: %w", err)
+	}
+	body := render()
+	if err := os.WriteFile(filepath.Join(o.OutDir, results.CommentFile), []byte(body), 0o644); err != nil {
+		return res, fmt.Errorf("write %s: %w", results.CommentFile, err)
+	}
+	// The final update must go out even when the run was cancelled: give it
+	// its own short deadline instead of the cancelled context.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for _, p := range pubs {
+		if err := p.Close(fctx); err != nil {
+			publishErrs = append(publishErrs, err)
+		}
+	}
+	if len(publishErrs) > 0 {
+		return res, &publishError{errors.Join(publishErrs...)}
+	}
+	return res, nil
+}
+
+// publishError says the run finished and its files are written, but the
+// report could not be delivered everywhere.
+type publishError struct{ err error }
+
+func (e *publishError) Error() string {
+	return "the run finished and its files are written, but the report could not be posted: " + e.err.Error()
+}
+func (e *publishError) Unwrap() error { return e.err }
+
+// subcommand is the wizard sub-command for app: the <program> of the command
+// when given, else the app's own category's.
+func subcommand(wb *workbench.Workbench, a workbench.App, program string) []string {
+	name := a.Category
+	if program != "" {
+		name = program
+	}
+	c, _ := wb.Category(name)
+	return c.Command
+}
+
+// resolveWizard turns wizard-command into argv without a shell.
+func resolveWizard(o *RunOptions, d Deps, masker *secrets.Masker) ([]string, results.Wizard, error) {
+	switch o.WizardCommand {
+	case simulate:
+		return wizard.SimulatorArgv(d.Self), results.Wizard{Source: "simulate", Version: "simulator"}, nil
+	case "":
+		return nil, results.Wizard{Source: "build"}, errors.New("no wizard to run: set the wizard-command input " +
+			"(for example `node /opt/wizard/dist/bin.js`) or `simulate`; building the wizard from a git ref is not available yet")
+	}
+	argv, err := wizard.Split(o.WizardCommand)
+	src := results.Wizard{Source: "command", Command: masker.Mask(o.WizardCommand)}
+	if err != nil {
+		return nil, src, fmt.Errorf("wizard-command: %w", err)
+	}
+	return argv, src, nil
+}
+
+// preflight checks that the wizard program can be found before any app runs.
+func preflight(argv []string, simulated bool) error {
+	if simulated {
+		return nil
+	}
+	if len(argv) == 0 {
+		return errors.New("wizard-command is empty")
+	}
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return fmt.Errorf("the wizard did not start: %q was not found (%v); install it on the runner or fix wizard-command", argv[0], err)
+	}
+	return nil
+}
+
+// childEnv is the wizard's environment: ours without the action's inputs and
+// tokens, which the wizard has no business reading.
+func childEnv(d Deps) []string {
+	var env []string
+	for _, kv := range d.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "INPUT_") || k == "GITHUB_TOKEN" || k == "POSTHOG_WIZARD_API_KEY" || k == "ACTIONS_RUNTIME_TOKEN" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// configTable is the short configuration table at the end of the comment.
+func configTable(o *RunOptions) map[string]string {
+	c := map[string]string{
+		"concurrency":  fmt.Sprint(o.Concurrency),
+		"app-timeout":  o.AppTimeout.String(),
+		"retries":      fmt.Sprintf("%d (delay %s)", o.Policy.Retries, o.Policy.RetryDelay),
+		"provisioning": fmt.Sprintf("%d retries", o.Policy.ProvisioningRetries),
+		"region":       o.Region,
+		"workbench":    o.Workbench,
+		"fail-on":      o.FailOn,
+	}
+	if o.Policy.ProvisioningRetryDelay > 0 {
+		c["provisioning"] += fmt.Sprintf(" (delay %s)", o.Policy.ProvisioningRetryDelay)
+	} else {
+		c["provisioning"] += " (advised delay, else 2m)"
+	}
+	if o.Shard != "" {
+		c["shard"] = o.Shard
+	}
+	return c
+}
+
+// sortedKeys is used by renderers that need deterministic output.
+func sortedKeys(m map[string]int) []string {
+	k := make([]string, 0, len(m))
+	for s := range m {
+		k = append(k, s)
+	}
+	sort.Strings(k)
+	return k
+}

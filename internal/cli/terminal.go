@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/posthog/wizard-ci/internal/outcome"
+	"github.com/posthog/wizard-ci/internal/results"
+	"github.com/posthog/wizard-ci/internal/workbench"
+)
+
+// terminal prints progress on stderr: one plain line per started and
+// finished app, which reads well both live and in a CI log.
+type terminal struct {
+	d      Deps
+	policy outcome.Policy
+	mu     sync.Mutex
+	told   map[string]int // attempts already announced per app
+}
+
+func newTerminal(d Deps, p outcome.Policy) *terminal {
+	return &terminal{d: d, policy: p, told: map[string]int{}}
+}
+
+func (t *terminal) app(a results.App, done, total int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if done < 0 {
+		n := len(a.Attempts)
+		if seen, ok := t.told[a.App]; ok && seen == n {
+			return
+		}
+		t.told[a.App] = n
+		switch {
+		case !a.Running:
+		case n == 0:
+			fmt.Fprintf(t.d.Stderr, "  ▶ %s\n", a.App)
+		case n < t.policy.MaxAttempts(a.Attempts[n-1].Outcome):
+			last := a.Attempts[n-1]
+			fmt.Fprintf(t.d.Stderr, "  ↻ %s: attempt %d ended %s; retrying\n", a.App, n, last.Outcome)
+		}
+		return
+	}
+	fmt.Fprintf(t.d.Stderr, "[%d/%d] %s %s: %s%s\n", done, total, a.Outcome.Emoji(), a.App, a.Outcome, attemptsNote(a))
+}
+
+func attemptsNote(a results.App) string {
+	if len(a.Attempts) <= 1 {
+		if a.Reason != "" && a.Outcome != outcome.Success {
+			return " — " + oneLine(a.Reason, 120)
+		}
+		return ""
+	}
+	return fmt.Sprintf(" after %d attempts (%s)", len(a.Attempts), retrySummary(a))
+}
+
+// retrySummary counts the outcomes of all attempts but the last: "2× provisioning".
+func retrySummary(a results.App) string {
+	counts := map[string]int{}
+	for _, at := range a.Attempts[:len(a.Attempts)-1] {
+		counts[string(at.Outcome)]++
+	}
+	var parts []string
+	for _, k := range sortedKeys(counts) {
+		parts = append(parts, fmt.Sprintf("%d× %s", counts[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// textTable is the results table for a terminal.
+func textTable(r *results.Results) string {
+	var b strings.Builder
+	if r.Run.Error != "" {
+		fmt.Fprintf(&b, "❌ stopped before the first app: %s\n\n", r.Run.Error)
+	}
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "APP\tRESULT\tATTEMPTS\tTIME\tDETAILS")
+	for _, a := range r.Apps {
+		res := string(a.Outcome)
+		if res == "" {
+			res = "pending"
+		}
+		att := fmt.Sprint(len(a.Attempts))
+		if len(a.Attempts) > 1 {
+			att += " (" + retrySummary(a) + ")"
+		}
+		detail := ""
+		if a.Outcome != outcome.Success {
+			detail = oneLine(a.Reason, 80)
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", a.App, a.Outcome.Emoji(), res, att, roundDuration(a.Duration()), detail)
+	}
+	tw.Flush()
+	t := results.Tally(r.Apps)
+	fmt.Fprintf(&b, "\n%d/%d succeeded", t[string(outcome.Success)], len(r.Apps))
+	for _, k := range sortedKeys(t) {
+		if k != string(outcome.Success) {
+			fmt.Fprintf(&b, ", %d %s", t[k], k)
+		}
+	}
+	return b.String()
+}
+
+// describeSelectError words a selection problem for the terminal or for a
+// Markdown reply.
+func describeSelectError(err error, style string) string {
+	var se *workbench.SelectError
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	var lines []string
+	for _, p := range se.Problems {
+		q := fmt.Sprintf("%q", p.Target)
+		if style == "markdown" {
+			q = codeSpan(p.Target)
+		}
+		line := q + ": " + p.Msg
+		if len(p.Suggestions) > 0 {
+			var s []string
+			for _, x := range p.Suggestions {
+				if style == "markdown" {
+					s = append(s, codeSpan(x))
+				} else {
+					s = append(s, fmt.Sprintf("%q", x))
+				}
+			}
+			line += ". Did you mean " + orList(s) + "?"
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func orList(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// roundDuration keeps durations short: 340ms, 12.3s, 2m5s.
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond)
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
+}

@@ -1,0 +1,124 @@
+package wizard
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/posthog/wizard-ci/internal/outcome"
+)
+
+// Environment variables the simulator reads. The runner sets AppEnv and
+// AttemptEnv for every wizard it starts, real or simulated.
+const (
+	ScenarioEnv = "WIZARD_CI_SIMULATE" // comma list of glob=outcome[+outcome…]
+	AppEnv      = "WIZARD_CI_APP"      // the app's workbench path
+	AttemptEnv  = "WIZARD_CI_ATTEMPT"  // 1-based attempt number
+	KeyEnv      = "POSTHOG_WIZARD_API_KEY"
+)
+
+// Sleep is the hidden scenario that prints nothing and waits to be killed;
+// Timeout prints some progress first. Both end only by a signal.
+const Sleep outcome.Outcome = "sleep"
+
+// Simulated lists the outcomes the simulator can play, besides Sleep.
+var Simulated = []outcome.Outcome{
+	outcome.Success, outcome.NoChanges, outcome.ChecksFailed,
+	outcome.Provisioning, outcome.RateLimited, outcome.Overloaded, outcome.QuotaExhausted,
+	outcome.Auth, outcome.Config, outcome.Precondition,
+	outcome.MCPMissing, outcome.ResourceMissing, outcome.SecurityBlocked,
+	outcome.Aborted, outcome.Incomplete, outcome.Crashed, outcome.Timeout,
+}
+
+// Scenario says which outcome the simulator plays for each app and attempt.
+type Scenario []Rule
+
+// Rule is one glob=outcome[+outcome…] entry of WIZARD_CI_SIMULATE.
+type Rule struct {
+	Glob     string
+	Outcomes []outcome.Outcome
+}
+
+// ParseScenario reads WIZARD_CI_SIMULATE: a comma list of
+// `glob=outcome[+outcome…]`, e.g.
+// `basic-integration/*=provisioning+provisioning+success,*=success`.
+// A glob (path.Match syntax) applies to an app when it matches the app's path
+// or one of its parent folders, so `basic-integration/*` covers every app of
+// that category at any depth. An entry without `glob=` applies to every app.
+// The first matching rule wins; attempt n plays the n-th outcome, the last
+// one repeating. An empty value means success everywhere.
+func ParseScenario(s string) (Scenario, error) {
+	var sc Scenario
+	for _, entry := range strings.Split(s, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		glob, list, ok := strings.Cut(entry, "=")
+		if !ok {
+			glob, list = "*", entry
+		}
+		glob = strings.Trim(strings.TrimSpace(glob), "/")
+		if _, err := path.Match(glob, ""); err != nil || glob == "" {
+			return nil, fmt.Errorf("%s: %q is not a valid glob", ScenarioEnv, glob)
+		}
+		r := Rule{Glob: glob}
+		for _, name := range strings.Split(list, "+") {
+			o := outcome.Outcome(strings.TrimSpace(name))
+			if !simulated(o) {
+				return nil, fmt.Errorf("%s: %q is not an outcome the simulator can play; use one of %s",
+					ScenarioEnv, string(o), simulatedNames())
+			}
+			r.Outcomes = append(r.Outcomes, o)
+		}
+		sc = append(sc, r)
+	}
+	return sc, nil
+}
+
+// Outcome is what attempt (1-based) on app plays.
+func (sc Scenario) Outcome(app string, attempt int) outcome.Outcome {
+	app = strings.Trim(app, "/")
+	for _, r := range sc {
+		if !r.matches(app) {
+			continue
+		}
+		i := min(max(attempt, 1), len(r.Outcomes)) - 1
+		return r.Outcomes[i]
+	}
+	return outcome.Success
+}
+
+func (r Rule) matches(app string) bool {
+	p := app
+	for {
+		if ok, _ := path.Match(r.Glob, p); ok {
+			return true
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+func simulated(o outcome.Outcome) bool {
+	if o == Sleep {
+		return true
+	}
+	for _, s := range Simulated {
+		if s == o {
+			return true
+		}
+	}
+	return false
+}
+
+func simulatedNames() string {
+	names := make([]string, len(Simulated))
+	for i, o := range Simulated {
+		names[i] = fmt.Sprintf("%q", string(o))
+	}
+	return strings.Join(names, ", ")
+}

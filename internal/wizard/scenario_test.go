@@ -1,0 +1,66 @@
+package wizard
+
+import (
+	"testing"
+
+	"github.com/posthog/wizard-ci/internal/outcome"
+)
+
+func TestScenario(t *testing.T) {
+	t.Parallel()
+	const spec = "basic-integration/*=provisioning+provisioning+success, revenue/stripe/checkout-node=auth, misc=timeout+crashed, *=no-changes"
+	sc, err := ParseScenario(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		app     string
+		attempt int
+		want    outcome.Outcome
+	}{
+		{"basic-integration/next-js/app-router-todo", 1, outcome.Provisioning},
+		{"basic-integration/next-js/app-router-todo", 2, outcome.Provisioning},
+		{"basic-integration/next-js/app-router-todo", 3, outcome.Success},
+		{"basic-integration/next-js/app-router-todo", 9, outcome.Success},
+		{"basic-integration/flask/todo", 0, outcome.Provisioning}, // a missing attempt counts as the first
+		{"revenue/stripe/checkout-node", 1, outcome.Auth},
+		{"revenue/stripe/other", 1, outcome.NoChanges},
+		{"misc/skills/node-worker", 1, outcome.Timeout},
+		{"misc/skills/node-worker", 2, outcome.Crashed},
+		{"elsewhere/app", 1, outcome.NoChanges},
+	}
+	for _, tc := range tests {
+		if got := sc.Outcome(tc.app, tc.attempt); got != tc.want {
+			t.Errorf("Outcome(%q, %d) = %q, want %q", tc.app, tc.attempt, got, tc.want)
+		}
+	}
+}
+
+func TestScenarioDefaults(t *testing.T) {
+	t.Parallel()
+	for _, spec := range []string{"", " , "} {
+		sc, err := ParseScenario(spec)
+		if err != nil {
+			t.Fatalf("ParseScenario(%q): %v", spec, err)
+		}
+		if got := sc.Outcome("a/b", 1); got != outcome.Success {
+			t.Errorf("ParseScenario(%q).Outcome = %q, want success", spec, got)
+		}
+	}
+	sc, err := ParseScenario("rate-limited+success")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.Outcome("any/app", 1); got != outcome.RateLimited {
+		t.Errorf("entry without a glob: got %q, want rate-limited", got)
+	}
+}
+
+func TestScenarioErrors(t *testing.T) {
+	t.Parallel()
+	for _, spec := range []string{"*=sucess", "a/[=success", "*=success+", "*=cancelled", "=success"} {
+		if _, err := ParseScenario(spec); err == nil {
+			t.Errorf("ParseScenario(%q): want an error", spec)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+import { createServer } from "node:http";
+
+createServer((req, res) => res.end("ok")).listen(8080);

@@ -1,0 +1,4 @@
+const cart = [];
+function addToCart(p) {
+  cart.push(p);
+}
