@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -197,10 +198,7 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 	case slash.Help:
 		return a.reply(ctx, number, report.Reply(report.ReplyInput{HelpText: report.Hint(hintCategories(wb))}), "")
 	case slash.RerunFailed:
-		return a.reply(ctx, number, report.Reply(report.ReplyInput{
-			Consequence: "Nothing ran: `rerun-failed` is not available in this version of wizard-ci yet.",
-			Usage:       true,
-		}), "confused")
+		return a.rerunFailed(ctx, gh, wb, pr)
 	case slash.Reply:
 		var problems []string
 		for _, e := range cmd.Errors {
@@ -226,14 +224,32 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 		return a.reply(ctx, number, report.Reply(report.ReplyInput{Consequence: "Nothing ran.", Problems: problems, Usage: true}), "confused")
 	}
 
+	return a.runCommand(ctx, gh, wb, pr, command{program: program, targets: targets, wizardRef: cmd.WizardRef, apps: apps})
+}
+
+// command is an accepted run: what to run and, for rerun-failed, the
+// results comment it follows up.
+type command struct {
+	program   string
+	targets   []string
+	wizardRef string
+	apps      []workbench.App
+	previous  string
+}
+
+// runCommand runs an accepted command on pr with its own results comment.
+func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbench.Workbench, pr *ghapi.PR, c command) error {
+	ev, number := a.ev, pr.Number
 	o, err := a.runOptions()
 	if err != nil {
 		return err
 	}
-	if apps, err = shardApps(apps, o.Shard); err != nil {
+	apps, err := shardApps(c.apps, o.Shard)
+	if err != nil {
 		return err
 	}
-	o.Targets, o.PR, o.HeadSHA, o.WizardRef = targets, number, pr.HeadSHA, cmd.WizardRef
+	program := c.program
+	o.Targets, o.PR, o.HeadSHA, o.WizardRef, o.Previous = c.targets, number, pr.HeadSHA, c.wizardRef, c.previous
 	if err := gh.React(ctx, a.repo, ev.Comment.ID, "eyes"); err != nil {
 		fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
 	}
@@ -244,7 +260,7 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 		if now, err := gh.PullRequest(context.WithoutCancel(ctx), a.repo, number); err == nil && now.HeadSHA != o.HeadSHA {
 			res.Run.HeadMoved = now.HeadSHA
 			_ = results.Write(o.OutDir, res)
-			body := report.Comment(res, report.CommentOptions{Config: configTable(o)})
+			body := report.Comment(res, report.CommentOptions{Previous: o.Previous, Config: configTable(o)})
 			_ = os.WriteFile(filepath.Join(o.OutDir, results.CommentFile), []byte(body), 0o644)
 			if err := sink.Publish(context.WithoutCancel(ctx), body); err != nil && runErr == nil {
 				runErr = &publishError{err}
@@ -260,6 +276,74 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 	}
 	return a.finish(res, o, sink.url, runErr)
 }
+
+// rerunFailed runs again the apps that did not succeed in the newest
+// results comment of the PR (SPEC §2, §6). The state read back is untrusted:
+// every app must still be a CI-runnable app of the workbench.
+func (a *actionCtx) rerunFailed(ctx context.Context, gh *ghapi.Client, wb *workbench.Workbench, pr *ghapi.PR) error {
+	number := pr.Number
+	refuse := func(msg string, problems ...string) error {
+		return a.reply(ctx, number, report.Reply(report.ReplyInput{Consequence: msg, Problems: problems}), "confused")
+	}
+	found, err := gh.FindComments(ctx, a.repo, number, resultsMarkerPrefix)
+	if err != nil {
+		return refuse(fmt.Sprintf("Nothing ran: could not read the comments of this pull request (%s). Post the command again.", apiReason(err)))
+	}
+	var prev *ghapi.Comment
+	for _, c := range found { // newest first
+		if _, ok := report.ParseResultsMarker(c.Body); ok {
+			prev = c
+			break
+		}
+	}
+	if prev == nil {
+		return refuse("Nothing ran: there is no earlier wizard-ci run on this pull request to rerun. Run `/wizard-ci <target>` first.")
+	}
+	st, err := report.DecodeState(prev.Body)
+	switch {
+	case errors.Is(err, report.ErrNoState):
+		return refuse("Nothing ran: the newest results comment no longer holds its run state (it was dropped to fit GitHub's size limit), so its failed apps are unknown. Run `/wizard-ci <target>` instead.")
+	case err != nil:
+		return refuse("Nothing ran: the run state in the newest results comment cannot be read, so it may have been edited. Run `/wizard-ci <target>` instead.",
+			codeSpan(oneLine(err.Error(), 120)))
+	}
+	if len(st.Failed) == 0 {
+		return a.reply(ctx, number, report.Reply(report.ReplyInput{
+			Consequence: "Nothing to rerun: every app of the newest run succeeded."}), "")
+	}
+	var paths []string
+	for _, f := range st.Failed {
+		paths = append(paths, f.App)
+	}
+	var problems []string
+	if st.WizardRef != "" {
+		if err := slash.ValidateRef(st.WizardRef); err != nil {
+			problems = append(problems, "the recorded "+codeSpan("wizard:"+st.WizardRef)+" is not a valid ref")
+		}
+	}
+	if st.Program != "" && !wb.IsProgram(st.Program) {
+		problems = append(problems, "the recorded program "+codeSpan(st.Program)+" is not a category of the workbench")
+	}
+	apps, err := wb.Select(paths, true)
+	if err != nil {
+		problems = append(problems, strings.Split(describeSelectError(err, "markdown"), "\n")...)
+	}
+	for _, ap := range apps {
+		if !slices.Contains(paths, ap.Path) {
+			// A folder above apps is a valid target but not an app of the run.
+			problems = append(problems, codeSpan(ap.Path)+" was not an app of the earlier run")
+		}
+	}
+	if len(problems) > 0 {
+		return refuse("Nothing ran: the newest results comment names apps or options that are not valid here, so it may have been edited. Run `/wizard-ci <target>` instead.", problems...)
+	}
+	return a.runCommand(ctx, gh, wb, pr, command{
+		program: st.Program, targets: paths, wizardRef: st.WizardRef, apps: apps, previous: prev.URL,
+	})
+}
+
+// resultsMarkerPrefix finds every results comment, whatever its run id.
+const resultsMarkerPrefix = "<!-- wizard-ci:results run="
 
 // onSchedule runs the target input with no PR and reports to the job summary.
 func (a *actionCtx) onSchedule(ctx context.Context) error {

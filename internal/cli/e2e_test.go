@@ -9,7 +9,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,30 +22,38 @@ import (
 )
 
 var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
+	buildMu  sync.Mutex
+	binPaths = map[bool]string{}
 )
 
-// binary builds cmd/wizard-ci once per test process.
-func binary(t *testing.T) string {
+// binary builds cmd/wizard-ci once per test process, with the race detector.
+func binary(t *testing.T) string { return buildBinary(t, true) }
+
+// buildBinary builds cmd/wizard-ci once per flavour. Tests that start
+// hundreds of wizard processes use the plain build: a race-enabled binary
+// is slow to start.
+func buildBinary(t *testing.T, race bool) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "wizard-ci-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "wizard-ci")
-		out, err := exec.Command("go", "build", "-race", "-o", binPath, "../../cmd/wizard-ci").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if p, ok := binPaths[race]; ok {
+		return p
 	}
-	return binPath
+	dir, err := os.MkdirTemp("", "wizard-ci-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "wizard-ci")
+	args := []string{"build", "-o", p}
+	if race {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command("go", append(args, "../../cmd/wizard-ci")...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	binPaths[race] = p
+	return p
 }
 
 const (
@@ -152,9 +159,11 @@ func (e *e2e) writeEvent(name string, ev any) {
 }
 
 // run starts `wizard-ci action` with exactly the environment set up.
-func (e *e2e) run() {
+func (e *e2e) run() { e.runWith(binary(e.t)) }
+
+func (e *e2e) runWith(bin string) {
 	e.t.Helper()
-	cmd := exec.Command(binary(e.t), "action")
+	cmd := exec.Command(bin, "action")
 	cmd.Dir = e.dir
 	for k, v := range e.env {
 		cmd.Env = append(cmd.Env, k+"="+v)

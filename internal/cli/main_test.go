@@ -16,7 +16,7 @@ func TestMain(m *testing.M) {
 	if trace := os.Getenv("WIZARD_CI_TEST_WIZARD"); trace != "" {
 		f, err := os.OpenFile(trace, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err == nil {
-			fmt.Fprintf(f, "started %q\n", os.Args[1:])
+			fmt.Fprintf(f, "started %q\npid %d\n", os.Args[1:], os.Getpid())
 			f.Close()
 		}
 		if p := os.Getenv("WIZARD_CI_TEST_PRINT"); p != "" {

@@ -1,0 +1,364 @@
+package cli
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/posthog/wizard-ci/internal/fakegh"
+	"github.com/posthog/wizard-ci/internal/outcome"
+	"github.com/posthog/wizard-ci/internal/report"
+)
+
+func appsOf(e *e2e) []string {
+	var got []string
+	for _, a := range e.results().Apps {
+		got = append(got, a.App)
+	}
+	return got
+}
+
+// TestRerunFailed: a run fails 2 of 5 apps; `/wizard-ci rerun-failed` runs
+// exactly those 2 as a new run whose comment links the previous one.
+func TestRerunFailed(t *testing.T) {
+	e := newE2E(t)
+	e.rs.AddPull(fakegh.PullRequest{Number: 31})
+	e.rs.SetRole("contributor-1", "write")
+	e.env["WIZARD_CI_SIMULATE"] = "basic-integration/flask/*=aborted,basic-integration/django/*=incomplete,*=success"
+	e.commentEvent("created", 31, "contributor-1", "User", "/wizard-ci basic-integration/flask basic-integration/django basic-integration/fastapi basic-integration/python misc")
+	e.run()
+	if e.code != 1 {
+		t.Fatalf("first run: exit %d\n%s", e.code, e.stderr)
+	}
+	if got := len(e.results().Apps); got != 5 {
+		t.Fatalf("first run ran %d apps, want 5", got)
+	}
+	first := e.botComments(31)[0]
+
+	// The second run: a new workflow run, everything succeeds now.
+	e.env["GITHUB_RUN_ID"] = "987654322"
+	e.env["WIZARD_CI_SIMULATE"] = "*=success"
+	e.commentEvent("created", 31, "contributor-1", "User", "/wizard-ci rerun-failed")
+	e.run()
+	if e.code != 0 {
+		t.Fatalf("rerun: exit %d\n%s", e.code, e.stderr)
+	}
+	want := []string{"basic-integration/django/polls", "basic-integration/flask/todo"}
+	if got := appsOf(e); !slices.Equal(got, want) {
+		t.Errorf("rerun ran %v, want %v", got, want)
+	}
+	bots := e.botComments(31)
+	if len(bots) != 2 {
+		t.Fatalf("%d bot comments, want 2 results comments", len(bots))
+	}
+	second := bots[1].Body
+	if !strings.HasPrefix(second, report.ResultsMarker("987654322")) {
+		t.Errorf("rerun comment marker:\n%s", second)
+	}
+	c, _ := e.rs.Comment(first.ID)
+	if c.Body != first.Body {
+		t.Error("the rerun changed the earlier results comment")
+	}
+	if !strings.Contains(second, "#issuecomment-"+fmt.Sprint(first.ID)) {
+		t.Errorf("rerun comment does not link the previous one (%d):\n%s", first.ID, second)
+	}
+}
+
+// TestRerunFailedRefusals: nothing to rerun, no previous run, and tampered
+// state all get a reply and run nothing.
+func TestRerunFailedRefusals(t *testing.T) {
+	stateOf := func(s string) string {
+		return report.ResultsMarker("111") + "\n### results\n<!-- wizard-ci:state " + s + " -->"
+	}
+	enc := func(json string) string { return base64.StdEncoding.EncodeToString([]byte(json)) }
+	cases := []struct {
+		name     string
+		previous string // body of a bot results comment, "" for none
+		want     string
+	}{
+		{"no previous run", "", "no earlier wizard-ci run"},
+		{"all succeeded", stateOf(enc(`{"id":"111"}`)), "Nothing to rerun"},
+		{"broken base64", stateOf("!!!not-base64!!!"), "cannot be read"},
+		{"unknown app path", stateOf(enc(`{"id":"111","f":[{"a":"basic-integration/../../etc","o":"crashed"}]}`)), "not valid here"},
+		{"folder instead of app", stateOf(enc(`{"id":"111","f":[{"a":"basic-integration","o":"crashed"}]}`)), "not an app of the earlier run"},
+		{"unknown outcome", stateOf(enc(`{"id":"111","f":[{"a":"misc/skills/node-worker","o":"exploded"}]}`)), "cannot be read"},
+		{"state dropped", report.ResultsMarker("111") + "\nno state here", "no longer holds its run state"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			trace := e.useTestWizard("phx_rerunTestKey0123456789")
+			e.rs.AddPull(fakegh.PullRequest{Number: 32})
+			e.rs.SetRole("contributor-1", "write")
+			if tc.previous != "" {
+				e.rs.AddComment(32, fakegh.DefaultBot, "Bot", tc.previous)
+				// A person's planted results comment is never read.
+				e.rs.AddComment(32, "mallory", "User", stateOf(enc(`{"id":"1","f":[{"a":"misc/skills/node-worker","o":"crashed"}]}`)))
+			}
+			e.commentEvent("created", 32, "contributor-1", "User", "/wizard-ci rerun-failed")
+			e.run()
+			if e.code != 0 {
+				t.Fatalf("exit %d\n%s", e.code, e.stderr)
+			}
+			if n := wizardStarts(t, trace); n != 0 {
+				t.Fatalf("%d wizards started", n)
+			}
+			bots := e.botComments(32)
+			last := bots[len(bots)-1].Body
+			if !strings.Contains(last, tc.want) {
+				t.Errorf("reply lacks %q:\n%s", tc.want, last)
+			}
+		})
+	}
+}
+
+// TestCancelMidRun sends SIGTERM while wizards run: no row stays pending or
+// running, the files are written, the final comment is posted and no child
+// process survives.
+func TestCancelMidRun(t *testing.T) {
+	e := newE2E(t)
+	trace := e.useTestWizard("phx_cancelTestKey0123456789")
+	e.env["WIZARD_CI_SIMULATE"] = "*=sleep"
+	e.env["INPUT_CONCURRENCY"] = "2"
+	e.rs.AddPull(fakegh.PullRequest{Number: 33})
+	e.rs.SetRole("contributor-1", "write")
+	e.commentEvent("created", 33, "contributor-1", "User", "/wizard-ci basic-integration")
+
+	cmd := exec.Command(binary(t), "action")
+	cmd.Dir = e.dir
+	for k, v := range e.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for wizardStarts(t, trace) < 2 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("wizards did not start\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("wizard-ci did not exit after SIGTERM\n%s", stderr.String())
+	}
+	// Not a timed assertion: a generous bound that only catches a hang past
+	// GitHub's kill (SPEC §4 asks for about 7 s).
+	if took := time.Since(sent); took > 10*time.Second {
+		t.Errorf("took %s to stop after SIGTERM", took)
+	}
+	r := e.results()
+	if len(r.Apps) == 0 {
+		t.Fatal("no apps in results.json")
+	}
+	for _, a := range r.Apps {
+		if a.Outcome != outcome.Cancelled {
+			t.Errorf("%s: %s, want cancelled", a.App, a.Outcome)
+		}
+	}
+	final := e.botComments(33)[0].Body
+	for _, word := range []string{"pending", "running"} {
+		for _, line := range strings.Split(final, "\n") {
+			if strings.HasPrefix(line, "|") && strings.Contains(line, word) {
+				t.Errorf("final comment still has a %s row: %s", word, line)
+			}
+		}
+	}
+	for _, pid := range wizardPIDs(t, trace) {
+		if alive(pid) {
+			t.Errorf("wizard process %d survived", pid)
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
+
+// wizardPIDs reads the pids the test wizard recorded.
+func wizardPIDs(t *testing.T, trace string) []int {
+	b, _ := os.ReadFile(trace)
+	var pids []int
+	for _, line := range strings.Split(string(b), "\n") {
+		var pid int
+		if _, err := fmt.Sscanf(line, "pid %d", &pid); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	if len(pids) == 0 {
+		t.Fatal("the test wizard recorded no pid")
+	}
+	return pids
+}
+
+// alive reports whether pid runs (a zombie waiting for PID 1 counts as gone).
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	_, rest, _ := strings.Cut(string(b), ") ")
+	return !strings.HasPrefix(rest, "Z")
+}
+
+// bigWorkbench makes a workbench of n tiny apps in two categories.
+func bigWorkbench(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := "categories:\n  alpha:\n    label: Alpha\n    ci: true\n  beta:\n    label: Beta\n    ci: true\n"
+	if err := os.WriteFile(filepath.Join(dir, "wizard-ci.yml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		cat := "alpha"
+		if i%2 == 1 {
+			cat = "beta"
+		}
+		app := filepath.Join(dir, cat, fmt.Sprintf("group-%02d", i%20), fmt.Sprintf("app-%04d", i))
+		if err := os.MkdirAll(app, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{
+			"package.json": `{"name":"app","version":"1.0.0","main":"index.js","dependencies":{}}`,
+			"index.js":     "console.log('hello');\n",
+		}
+		for name, body := range files {
+			if err := os.WriteFile(filepath.Join(app, name), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+// TestBigRunStaysWithinLimits runs 1,000 apps, some failing with long
+// output: every request body fits GitHub's limits, the comment states totals
+// and what it collapsed, and API requests grow with time, not apps.
+func TestBigRunStaysWithinLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 wizard processes")
+	}
+	e := newE2E(t)
+	e.env["INPUT_WORKBENCH"] = bigWorkbench(t, 1000)
+	e.env["INPUT_CONCURRENCY"] = "16"
+	e.env["INPUT_UPDATE-INTERVAL"] = "1s"
+	e.env["WIZARD_CI_SIMULATE"] = "beta/group-03/*=crashed,*=success"
+	e.rs.AddPull(fakegh.PullRequest{Number: 34})
+	e.rs.SetRole("contributor-1", "write")
+	e.commentEvent("created", 34, "contributor-1", "User", "/wizard-ci all")
+	var requests atomic.Int64
+	e.rs.Intercept(func(w http.ResponseWriter, r *http.Request, body []byte) bool {
+		requests.Add(1)
+		if n := utf8.RuneCount(body); n > 70000 || len(body) > 262144*2 {
+			t.Errorf("%s %s body is %d characters", r.Method, r.URL.Path, n)
+		}
+		return false
+	})
+	start := time.Now()
+	e.runWith(buildBinary(t, false))
+	took := time.Since(start)
+	if e.code != 1 {
+		t.Fatalf("exit %d\n%s", e.code, e.stderr)
+	}
+	r := e.results()
+	if len(r.Apps) != 1000 {
+		t.Fatalf("%d apps in results.json", len(r.Apps))
+	}
+	final := e.botComments(34)[0].Body
+	if n := utf8.RuneCountInString(final); n > 65536 {
+		t.Errorf("final comment has %d characters", n)
+	}
+	for _, want := range []string{"50 of 1000 apps did not succeed", "950 success", "50 crashed", "Left out"} {
+		if !strings.Contains(final, want) {
+			t.Errorf("final comment does not say %q:\n%.3000s", want, final)
+		}
+	}
+	// Fixed calls (PR twice, permission, reactions, find, create) plus at
+	// most one update per interval and the final one.
+	limit := int64(12 + took/time.Second + 1)
+	if n := int64(len(e.srv.Log())); n > limit {
+		t.Errorf("%d API requests in %s for 1,000 apps; want at most %d", n, took.Round(time.Second), limit)
+	}
+	md, _ := os.ReadFile(filepath.Join(e.outDir(), "comment.md"))
+	if !strings.Contains(string(md), "beta/group-03/app-0003") {
+		t.Error("comment.md lacks a failed app")
+	}
+}
+
+// TestReporterFailureKeepsResults: when GitHub refuses the results comment
+// (a read-only fork token), the run still finishes, writes its files and
+// the summary, and exits non-zero naming what could not be posted.
+func TestReporterFailureKeepsResults(t *testing.T) {
+	e := newE2E(t)
+	e.rs.AddPull(fakegh.PullRequest{Number: 35})
+	e.rs.SetRole("contributor-1", "write")
+	e.rs.Intercept(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments") || r.Method == http.MethodPatch {
+			fakegh.Error(w, http.StatusForbidden, "Resource not accessible by integration")
+			return true
+		}
+		return false
+	})
+	e.commentEvent("created", 35, "contributor-1", "User", "/wizard-ci misc")
+	e.run()
+	if e.code == 0 {
+		t.Fatalf("exit 0; want a failure naming the comment\n%s", e.stderr)
+	}
+	if !strings.Contains(e.stderr, "could not be posted") {
+		t.Errorf("stderr does not say what could not be posted:\n%s", e.stderr)
+	}
+	if r := e.results(); len(r.Apps) != 1 || r.Apps[0].Outcome != outcome.Success {
+		t.Errorf("results: %+v", r.Apps)
+	}
+	if b, _ := os.ReadFile(e.env["GITHUB_STEP_SUMMARY"]); !strings.Contains(string(b), "misc/skills/node-worker") {
+		t.Error("step summary lacks the results")
+	}
+}
+
+// TestDeletedResultsComment: the results comment disappears mid-run; a new
+// one is created and the run goes on.
+func TestDeletedResultsComment(t *testing.T) {
+	e := newE2E(t)
+	e.rs.AddPull(fakegh.PullRequest{Number: 36})
+	e.rs.SetRole("contributor-1", "write")
+	var patches atomic.Int64
+	e.rs.Intercept(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+		if r.Method == http.MethodPatch && patches.Add(1) == 1 {
+			fakegh.Error(w, http.StatusNotFound, "Not Found")
+			return true
+		}
+		return false
+	})
+	e.commentEvent("created", 36, "contributor-1", "User", "/wizard-ci basic-integration/flask misc")
+	e.run()
+	if e.code != 0 {
+		t.Fatalf("exit %d\n%s", e.code, e.stderr)
+	}
+	bots := e.botComments(36)
+	last := bots[len(bots)-1].Body
+	if !rowHas(last, "misc/skills/node-worker", "success") || !rowHas(last, "basic-integration/flask/todo", "success") {
+		t.Errorf("final comment:\n%s", last)
+	}
+}
