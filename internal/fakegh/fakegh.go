@@ -5,7 +5,9 @@
 // Tests register the routes they expect with Handle (or install the
 // stateful RepoState), make their calls, and assert on Log. A request with no
 // route gets 501 and fails the test; a route never called fails it too
-// (HandleOptional routes excepted).
+// (HandleOptional routes excepted). A FaultInjector makes a RepoState fail
+// deterministically: 502s, answers lost after the change was made, GitHub's
+// rate-limit answers, requests that hang.
 package fakegh
 
 import (

@@ -82,13 +82,18 @@ func (r *tbRecorder) expect(t *testing.T, want ...string) {
 	}
 }
 
+// testClient keeps no idle connections: every httptest.Server.Close closes
+// http.DefaultTransport's idle ones, which broke a DELETE another parallel
+// test was sending on one ("CloseIdleConnections called").
+var testClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
 func do(t *testing.T, method, url, body string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,7 @@ type RepoState struct {
 	bot         string
 	defaultRole string
 	intercept   HandlerIntercept
+	faults      *FaultInjector
 	roles       map[string]string
 	issues      map[int]*issue
 	comments    []*comment // ascending ids
@@ -168,6 +169,28 @@ func (rs *RepoState) Intercept(f HandlerIntercept) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	rs.intercept = f
+}
+
+// Inject makes fi decide a fault for every request to an installed route,
+// after the Intercept function (if any) has passed on it. nil removes it.
+func (rs *RepoState) Inject(fi *FaultInjector) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.faults = fi
+}
+
+// DeleteComment deletes a comment, as a person might while a run goes on;
+// it reports whether the comment existed.
+func (rs *RepoState) DeleteComment(id int64) bool {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for i, c := range rs.comments {
+		if c.id == id {
+			rs.comments = append(rs.comments[:i:i], rs.comments[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 func (rs *RepoState) tick() time.Time {
@@ -400,18 +423,25 @@ func (rs *RepoState) Install(s *Server) {
 		h := r.h
 		s.HandleOptional(r.method, r.pattern, func(w http.ResponseWriter, req *http.Request, body []byte) {
 			rs.mu.Lock()
-			icpt := rs.intercept
+			icpt, fi := rs.intercept, rs.faults
 			rs.mu.Unlock()
 			if icpt != nil && icpt(w, req, body) {
 				return
 			}
-			if !strings.EqualFold(req.PathValue("owner"), rs.Owner) || !strings.EqualFold(req.PathValue("repo"), rs.Name) {
-				Error(w, http.StatusNotFound, "Not Found")
-				return
+			var f Fault
+			var at time.Time
+			if fi != nil {
+				f, at = fi.decide(req)
 			}
-			rs.mu.Lock()
-			defer rs.mu.Unlock()
-			h(w, req, body)
+			f.serve(w, req, at, func(w http.ResponseWriter) {
+				if !strings.EqualFold(req.PathValue("owner"), rs.Owner) || !strings.EqualFold(req.PathValue("repo"), rs.Name) {
+					Error(w, http.StatusNotFound, "Not Found")
+					return
+				}
+				rs.mu.Lock()
+				defer rs.mu.Unlock()
+				h(w, req, body)
+			})
 		})
 	}
 }

@@ -1,6 +1,8 @@
 // Package ghapi makes the few GitHub REST calls wizard-ci needs, on
 // go-github v62: the commenter's role, the pull request, a reaction, and
-// our comments and tracking issue, found by a hidden marker.
+// our comments and tracking issue, found by a hidden marker. Below
+// go-github, its transport waits out rate limits and retries failures, and
+// creates are checked by marker so a lost answer never makes a duplicate.
 package ghapi
 
 import (
@@ -14,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/avast/retry-go/v4"
 	"github.com/google/go-github/v62/github"
 )
 
@@ -25,7 +28,8 @@ var ErrNotFound = errors.New("not found")
 
 // Client calls GitHub. Create it with New.
 type Client struct {
-	gh *github.Client
+	gh  *github.Client
+	cfg *config
 }
 
 // New returns a client for the REST API at baseURL (GITHUB_API_URL, e.g.
@@ -35,7 +39,11 @@ type Client struct {
 // The URL is used as given, with a "/" added when missing: go-github needs
 // it, and its WithEnterpriseURLs would append "api/v3/" to hosts it does not
 // recognise, such as a test server that already has it.
-func New(hc *http.Client, baseURL, token string) (*Client, error) {
+//
+// Requests go through a transport that retries rate limits, 5xx answers and
+// lost connections (see WithClock, WithRetryBudget, WithRequestTimeout);
+// hc's Timeout bounds each attempt, not the call.
+func New(hc *http.Client, baseURL, token string, opts ...Option) (*Client, error) {
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
@@ -49,13 +57,18 @@ func New(hc *http.Client, baseURL, token string) (*Client, error) {
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 		return nil, fmt.Errorf("GitHub API URL %q: want http(s)://host[/path]", baseURL)
 	}
-	gh := github.NewClient(hc)
+	var timeout time.Duration
+	if hc != nil {
+		timeout = hc.Timeout
+	}
+	cfg := newConfig(timeout, opts)
+	gh := github.NewClient(wrapClient(hc, cfg))
 	if token != "" {
 		gh = gh.WithAuthToken(token)
 	}
 	gh.BaseURL = u
 	gh.UserAgent = "wizard-ci"
-	return &Client{gh: gh}, nil
+	return &Client{gh: gh, cfg: cfg}, nil
 }
 
 // Repo is a repository, "owner/name".
@@ -92,13 +105,15 @@ func wrap(op string, resp *github.Response, err error) error {
 }
 
 // StatusCode returns the HTTP status of a failed call, or 0 when there was
-// no answer (a network error). go-github refuses to send while a rate limit
-// it saw is in force, and then reports a 403 of its own.
+// no answer (a network error).
 func StatusCode(err error) int {
+	var le *LimitError
 	var er *github.ErrorResponse
 	var rl *github.RateLimitError
 	var ab *github.AbuseRateLimitError
 	switch {
+	case errors.As(err, &le):
+		return le.StatusCode
 	case errors.As(err, &er) && er.Response != nil:
 		return er.Response.StatusCode
 	case errors.As(err, &rl) && rl.Response != nil:
@@ -113,6 +128,13 @@ func StatusCode(err error) int {
 // to wait: Retry-After for a secondary limit (a minute when it gives none,
 // as GitHub's docs advise), the reset time for a primary one.
 func RetryAfter(err error, now time.Time) (time.Duration, bool) {
+	var le *LimitError
+	if errors.As(err, &le) {
+		if !le.Secondary && !le.Reset.IsZero() {
+			return max(le.Reset.Sub(now), time.Second), true
+		}
+		return max(le.Wait, time.Second), true
+	}
 	var ab *github.AbuseRateLimitError
 	if errors.As(err, &ab) {
 		if ab.RetryAfter != nil && *ab.RetryAfter > 0 {
@@ -264,7 +286,9 @@ func (c *Client) React(ctx context.Context, repo Repo, commentID int64, content 
 	default:
 		return fmt.Errorf("%s: not a GitHub reaction", op)
 	}
-	_, resp, err := c.gh.Reactions.CreateIssueCommentReaction(ctx, repo.Owner, repo.Name, commentID, content)
+	// GitHub answers 200 for a reaction that exists, so a POST whose answer
+	// was lost may be sent again.
+	_, resp, err := c.gh.Reactions.CreateIssueCommentReaction(withIdempotent(ctx), repo.Owner, repo.Name, commentID, content)
 	if err != nil {
 		return wrap(op, resp, err)
 	}
@@ -290,7 +314,9 @@ func toComment(ic *github.IssueComment) *Comment {
 	}
 }
 
-// CreateComment comments on issue or pull request number.
+// CreateComment comments on issue or pull request number. It is sent once:
+// a 5xx or a lost answer is an error even though the comment may exist (use
+// UpsertComment, whose marker makes the create safe to repeat).
 //
 // GitHub API: POST /repos/{owner}/{repo}/issues/{issue_number}/comments
 func (c *Client) CreateComment(ctx context.Context, repo Repo, number int, body string) (*Comment, error) {
@@ -384,12 +410,19 @@ func (c *Client) FindComment(ctx context.Context, repo Repo, number int, marker 
 }
 
 // UpsertComment updates the newest bot comment on number containing
-// marker, or creates one. body should contain marker, so the next call finds
-// it. A comment deleted since it was found is created again.
+// marker, or creates one. body must contain marker, so the next call finds
+// it. A comment deleted since it was found is created again. A create that
+// may have reached GitHub (a 5xx, no answer) is followed by a lookup by
+// marker before it is tried again, so a lost answer never makes a second
+// comment.
 //
 // GitHub API: GET …/issues/{issue_number}/comments (every page), then
 // PATCH …/issues/comments/{comment_id} or POST …/issues/{issue_number}/comments
 func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, marker, body string) (*Comment, error) {
+	if !strings.Contains(body, marker) {
+		return nil, fmt.Errorf("comment on %s#%d: the body lacks its marker %q", repo, number, marker)
+	}
+	ctx = c.withBudget(ctx)
 	found, err := c.FindComment(ctx, repo, number, marker)
 	if err != nil {
 		return nil, err
@@ -400,7 +433,86 @@ func (c *Client) UpsertComment(ctx context.Context, repo Repo, number int, marke
 			return cm, err
 		}
 	}
-	return c.CreateComment(ctx, repo, number, body)
+	return createOnce(ctx, c,
+		func(ctx context.Context) (*Comment, error) { return c.CreateComment(ctx, repo, number, body) },
+		func(ctx context.Context) (*Comment, bool, error) {
+			found, err := c.FindComment(ctx, repo, number, marker)
+			if err != nil || found == nil || found.Body == body {
+				return found, found != nil, err
+			}
+			cm, err := c.UpdateComment(ctx, repo, found.ID, body)
+			return cm, err == nil, err
+		})
+}
+
+// withBudget gives ctx the budget every request of one ghapi call shares,
+// unless an enclosing call already set one.
+func (c *Client) withBudget(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(deadlineKey).(time.Time); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, deadlineKey, c.cfg.deadline(ctx))
+}
+
+// createOnce runs create; when it fails in a way that may have created the
+// object anyway (a 5xx, no answer), it waits, asks lookup for an object the
+// lost create made (found reports one), and creates again only when there
+// is none. This is why the transport never repeats a POST by itself.
+func createOnce[T any](ctx context.Context, c *Client, create func(context.Context) (T, error),
+	lookup func(context.Context) (v T, found bool, err error)) (T, error) {
+	ctx = c.withBudget(ctx)
+	deadline := c.cfg.deadline(ctx)
+	failures := 0
+	v, err := retry.DoWithData(
+		func() (T, error) {
+			if failures > 0 {
+				got, found, err := lookup(ctx)
+				if err != nil || found {
+					return got, err
+				}
+			}
+			got, err := create(ctx)
+			if err != nil && ctx.Err() == nil && mayHaveLanded(err) {
+				failures++
+				return got, &retryable{kind: kindFailure, wait: c.cfg.backoff(failures), err: err}
+			}
+			return got, err
+		},
+		retry.Attempts(0),
+		retry.Context(ctx),
+		retry.WithTimer(c.cfg.clock),
+		retry.DelayType(func(_ uint, err error, _ *retry.Config) time.Duration {
+			var r *retryable
+			errors.As(err, &r)
+			return r.wait
+		}),
+		retry.RetryIf(func(err error) bool {
+			var r *retryable
+			return errors.As(err, &r) && failures <= maxFailureRetries && !c.cfg.clock.Now().Add(r.wait).After(deadline)
+		}),
+		retry.OnRetry(func(_ uint, err error) {
+			var r *retryable
+			if errors.As(err, &r) && c.cfg.logf != nil {
+				c.cfg.logf("%v; looking for it by marker in %s before creating it again", r.err, r.wait.Round(time.Millisecond))
+			}
+		}),
+	)
+	var r *retryable
+	if errors.As(err, &r) {
+		err = r.err
+	}
+	return v, err
+}
+
+// mayHaveLanded reports whether a failed create may have been carried out
+// by GitHub: a 5xx answer, or none at all. A 4xx or a rate limit was not.
+func mayHaveLanded(err error) bool {
+	var le *LimitError
+	if errors.As(err, &le) {
+		return false
+	}
+	code := StatusCode(err)
+	return code == 0 || code >= 500
 }
 
 // Issue is an issue (the tracking issue of scheduled runs).
@@ -426,7 +538,7 @@ func toIssue(is *github.Issue) *Issue {
 	}
 }
 
-// CreateIssue opens an issue.
+// CreateIssue opens an issue. Like CreateComment, it is sent once.
 //
 // GitHub API: POST /repos/{owner}/{repo}/issues
 func (c *Client) CreateIssue(ctx context.Context, repo Repo, title, body string) (*Issue, error) {
@@ -487,10 +599,16 @@ func (c *Client) FindIssue(ctx context.Context, repo Repo, marker string) (*Issu
 }
 
 // UpsertIssue updates the issue FindIssue finds for marker, or opens one.
+// body must contain marker. As in UpsertComment, a create that may have
+// reached GitHub is looked up by marker before it is tried again.
 //
 // GitHub API: GET /repos/{owner}/{repo}/issues (every page), then
 // PATCH …/issues/{issue_number} or POST /repos/{owner}/{repo}/issues
 func (c *Client) UpsertIssue(ctx context.Context, repo Repo, title, marker, body string) (*Issue, error) {
+	if !strings.Contains(body, marker) {
+		return nil, fmt.Errorf("open an issue in %s: the body lacks its marker %q", repo, marker)
+	}
+	ctx = c.withBudget(ctx)
 	found, err := c.FindIssue(ctx, repo, marker)
 	if err != nil {
 		return nil, err
@@ -501,5 +619,14 @@ func (c *Client) UpsertIssue(ctx context.Context, repo Repo, title, marker, body
 			return is, err
 		}
 	}
-	return c.CreateIssue(ctx, repo, title, body)
+	return createOnce(ctx, c,
+		func(ctx context.Context) (*Issue, error) { return c.CreateIssue(ctx, repo, title, body) },
+		func(ctx context.Context) (*Issue, bool, error) {
+			found, err := c.FindIssue(ctx, repo, marker)
+			if err != nil || found == nil || found.Title == title && found.Body == body {
+				return found, found != nil, err
+			}
+			is, err := c.UpdateIssue(ctx, repo, found.Number, title, body)
+			return is, err == nil, err
+		})
 }

@@ -16,13 +16,23 @@ import (
 
 var repo = ghapi.Repo{Owner: "octo-org", Name: "octo-repo"}
 
-func newClient(t *testing.T, s *fakegh.Server) *ghapi.Client {
+// newClient returns a client of s whose retry waits are instant: it runs
+// on a fresh instantClock, with jitter fixed at the middle of its range.
+func newClient(t *testing.T, s *fakegh.Server, opts ...ghapi.Option) *ghapi.Client {
 	t.Helper()
-	c, err := ghapi.New(s.Client(), s.URL(), "ghs_test")
+	c, _ := newClockedClient(t, s, newInstantClock(epoch), opts...)
+	return c
+}
+
+func newClockedClient(t *testing.T, s *fakegh.Server, clk *instantClock, opts ...ghapi.Option) (*ghapi.Client, *instantClock) {
+	t.Helper()
+	opts = append([]ghapi.Option{ghapi.WithClock(clk), ghapi.WithRand(func() float64 { return 0.5 }),
+		ghapi.WithLogf(func(format string, args ...any) { t.Logf("ghapi: "+format, args...) })}, opts...)
+	c, err := ghapi.New(s.Client(), s.URL(), "ghs_test", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return c, clk
 }
 
 // stateful returns a fake with the repository installed, strict about
@@ -518,6 +528,8 @@ func TestUpsertIssue(t *testing.T) {
 	}
 }
 
+// A secondary limit that outlasts the retry budget ends the call with a
+// *LimitError saying how long GitHub asked to wait.
 func TestSecondaryRateLimit(t *testing.T) {
 	t.Parallel()
 	s := fakegh.New(t)
@@ -525,10 +537,22 @@ func TestSecondaryRateLimit(t *testing.T) {
 		w.Header().Set("Retry-After", "30")
 		fakegh.JSON(w, 403, []byte(`{"message": "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits"}`))
 	})
-	_, err := newClient(t, s).CreateComment(t.Context(), repo, 1, "hi")
-	wait, ok := ghapi.RetryAfter(err, time.Now())
+	clk := newInstantClock(epoch)
+	c, _ := newClockedClient(t, s, clk, ghapi.WithRetryBudget(2*time.Minute))
+	_, err := c.CreateComment(t.Context(), repo, 1, "hi")
+	wait, ok := ghapi.RetryAfter(err, clk.Now())
 	if !ok || wait != 30*time.Second {
 		t.Errorf("RetryAfter(%v) = %v, %v; want 30s, true", err, wait, ok)
+	}
+	var le *ghapi.LimitError
+	if !errors.As(err, &le) || !le.Secondary || le.Message == "" {
+		t.Errorf("error %v (%T), want a secondary *LimitError", err, err)
+	}
+	if d := cmp.Diff([]time.Duration{30 * time.Second, 30 * time.Second, 30 * time.Second, 30 * time.Second}, clk.Waits()); d != "" {
+		t.Errorf("waits within a 2m budget (-want +got):\n%s", d)
+	}
+	if n := s.Count("POST", fakegh.RouteIssueComments); n != 5 {
+		t.Errorf("%d requests, want 5", n)
 	}
 	if got := ghapi.StatusCode(err); got != 403 {
 		t.Errorf("StatusCode = %d, want 403", got)
