@@ -17,13 +17,15 @@ import (
 	"github.com/posthog/wizard-ci/internal/report"
 	"github.com/posthog/wizard-ci/internal/results"
 	"github.com/posthog/wizard-ci/internal/slash"
+	"github.com/posthog/wizard-ci/internal/wizard"
 	"github.com/posthog/wizard-ci/internal/workbench"
 )
 
 // Inputs of action.yml that this code honours (SPEC §7). A test compares
 // this list with action.yml.
 var Inputs = []string{
-	"github-token", "workbench", "target", "wizard-command", "posthog-api-key", "region",
+	"github-token", "workbench", "target", "wizard-repository", "wizard-ref", "wizard-build-command",
+	"wizard-command", "posthog-api-key", "region",
 	"concurrency", "app-timeout", "retries", "retry-delay", "provisioning-retries",
 	"provisioning-retry-delay", "update-interval", "min-permission", "allow-forks",
 	"output-dir", "fail-on", "shard",
@@ -81,7 +83,11 @@ func (a *actionCtx) client() (*ghapi.Client, error) {
 		return nil, configErrorf("github-token: the input is required; pass `github-token: ${{ secrets.GITHUB_TOKEN }}`")
 	}
 	api := firstNonEmpty(a.d.Getenv("GITHUB_API_URL"), "https://api.github.com")
-	c, err := ghapi.New(a.d.HTTPClient, api, a.token)
+	c, err := ghapi.New(a.d.HTTPClient, api, a.token,
+		ghapi.WithClock(a.d.Clock), ghapi.WithRand(a.d.Rand),
+		ghapi.WithLogf(func(format string, args ...any) {
+			fmt.Fprintf(a.d.Stderr, "wizard-ci: GitHub: "+format+"\n", args...)
+		}))
 	if err != nil {
 		return nil, configErrorf("GITHUB_API_URL: %v", err)
 	}
@@ -100,6 +106,15 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 		RunID:         firstNonEmpty(a.d.Getenv("GITHUB_RUN_ID"), a.d.NewID()),
 		Repository:    a.repo.Owner + "/" + a.repo.Name,
 		Secrets:       []string{a.token},
+
+		WizardRepository:   a.act.Input("wizard-repository"),
+		WizardRefDefault:   a.act.Input("wizard-ref"),
+		WizardBuildCommand: a.act.Input("wizard-build-command"),
+		ServerURL:          a.d.Getenv("GITHUB_SERVER_URL"),
+		GitToken:           a.token,
+	}
+	if a.token != "" {
+		o.Secrets = append(o.Secrets, wizard.GitAuthSecret(a.token))
 	}
 	if srv, id := a.d.Getenv("GITHUB_SERVER_URL"), a.d.Getenv("GITHUB_RUN_ID"); srv != "" && id != "" {
 		o.RunURL = fmt.Sprintf("%s/%s/actions/runs/%s", strings.TrimRight(srv, "/"), o.Repository, id)
@@ -110,8 +125,13 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	if o.WizardCommand == simulate && o.APIKey == "" {
 		o.APIKey = simulatorKey
 	}
-	if o.WizardCommand != simulate && o.WizardCommand != "" && o.APIKey == "" {
+	if o.WizardCommand != simulate && o.APIKey == "" {
 		return nil, configErrorf("posthog-api-key: the input is empty, so the wizard cannot run; pass `posthog-api-key: ${{ secrets.POSTHOG_WIZARD_API_KEY }}` or use `wizard-command: simulate`")
+	}
+	if o.WizardCommand == "" {
+		if err := o.checkWizardSource("wizard-ref", "wizard-repository"); err != nil {
+			return nil, err
+		}
 	}
 	return o, nil
 }
@@ -253,7 +273,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	if err := gh.React(ctx, a.repo, ev.Comment.ID, "eyes"); err != nil {
 		fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
 	}
-	sink := &commentSink{gh: gh, repo: a.repo, number: number, marker: report.ResultsMarker(o.RunID)}
+	sink := gh.CommentSink(a.repo, number, report.ResultsMarker(o.RunID))
 	res, runErr := execute(ctx, o, a.d, wb, program, apps, newTerminal(a.d, o.Policy), sink)
 	if res != nil {
 		// SPEC §3: say so when the PR head moved while the run was going.
@@ -274,7 +294,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
 		}
 	}
-	return a.finish(res, o, sink.url, runErr)
+	return a.finish(res, o, sink.URL(), runErr)
 }
 
 // rerunFailed runs again the apps that did not succeed in the newest
@@ -449,40 +469,8 @@ func (a *actionCtx) reply(ctx context.Context, number int, body, reaction string
 	return nil
 }
 
-// commentSink publishes to the results comment of one run. A re-run of the
-// same workflow run finds its comment by marker instead of adding one, and a
-// deleted comment is created again.
-type commentSink struct {
-	gh     *ghapi.Client
-	repo   ghapi.Repo
-	number int
-	marker string
-	id     int64
-	url    string
-}
-
-var _ publish.Sink = (*commentSink)(nil)
-
-func (s *commentSink) Publish(ctx context.Context, body string) error {
-	if s.id == 0 {
-		c, err := s.gh.UpsertComment(ctx, s.repo, s.number, s.marker, body)
-		if err != nil {
-			return err
-		}
-		s.id, s.url = c.ID, c.URL
-		return nil
-	}
-	c, err := s.gh.UpdateComment(ctx, s.repo, s.id, body)
-	if errors.Is(err, ghapi.ErrNotFound) {
-		s.id = 0
-		return s.Publish(ctx, body)
-	}
-	if err != nil {
-		return err
-	}
-	s.url = c.URL
-	return nil
-}
+// The results comment is published through ghapi's sink.
+var _ publish.Sink = (*ghapi.CommentSink)(nil)
 
 func parseProblem(e *slash.ParseError) string {
 	s := codeSpan(e.Token) + ": " + e.Msg

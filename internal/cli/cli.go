@@ -39,12 +39,22 @@ type Deps struct {
 	HTTPClient *http.Client
 	Clock      runner.Clock
 	Starter    runner.Starter
-	Rand       func() float64
+	// Exec runs the short commands that prepare the wizard (git, the
+	// build, the preflight); nil is wizard.ExecRunner.
+	Exec wizard.Runner
+	Rand func() float64
 	// Self is the path of the wizard-ci executable; the simulator runs as
 	// its hidden sub-command so it takes the same exec path as a real wizard.
 	Self string
 	// NewID makes a run id for local runs (GITHUB_RUN_ID otherwise).
 	NewID func() string
+}
+
+func (d Deps) wizardExec() wizard.Runner {
+	if d.Exec != nil {
+		return d.Exec
+	}
+	return wizard.ExecRunner{}
 }
 
 type realClock struct{}
@@ -67,6 +77,7 @@ func SystemDeps() Deps {
 		HTTPClient: &http.Client{Timeout: 30 * time.Second},
 		Clock:      realClock{},
 		Starter:    runner.ExecStarter{},
+		Exec:       wizard.ExecRunner{},
 		Rand:       rand.Float64,
 		Self:       self,
 		NewID: func() string {
@@ -78,7 +89,7 @@ func SystemDeps() Deps {
 const usage = `wizard-ci runs the PostHog wizard on a workbench of example apps.
 
 Usage:
-  wizard-ci run <target>... [--wizard-command CMD | --wizard=simulate]
+  wizard-ci run <target>... [--wizard-ref REF | --wizard-command CMD | --wizard=simulate]
                             [--workbench DIR] [--concurrency N] [--out DIR]
                             [--shard i/n] [--fail-on failure|never]
   wizard-ci list [<target>...]   resolved apps, one per line
@@ -87,6 +98,11 @@ Usage:
 
 Targets: "all", a category, or any folder of the workbench down to one app.
 The PostHog key is read from POSTHOG_WIZARD_API_KEY.
+
+By default the wizard is built from source: --wizard-repository (PostHog/wizard)
+at --wizard-ref (main), cloned through GITHUB_SERVER_URL (https://github.com) and
+built with --wizard-build-command ("pnpm install --frozen-lockfile && pnpm build:ci"),
+once per commit (kept in <out>/.wizard-cache). It needs git, pnpm and Node.js 22.22+.
 
 Exit codes:
   0  every app succeeded (or --fail-on never), or nothing needed to run

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/posthog/wizard-ci/internal/checks"
 	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/publish"
 	"github.com/posthog/wizard-ci/internal/report"
@@ -36,8 +37,8 @@ const simulatorKey = "phx_simulated_key_not_a_secret"
 type RunOptions struct {
 	Workbench     string
 	Targets       []string
-	WizardCommand string // "simulate" selects the simulator
-	WizardRef     string // wizard:<ref> from a comment
+	WizardCommand string // "simulate" selects the simulator; "" builds the wizard from source
+	WizardRef     string // wizard:<ref> from a comment (or --wizard-ref)
 	Region        string
 	APIKey        string
 	Concurrency   int
@@ -59,6 +60,13 @@ type RunOptions struct {
 	Previous string
 	// Secrets are masked everywhere besides the API key.
 	Secrets []string
+
+	// Building the wizard from source (SPEC §4), when WizardCommand is "".
+	WizardRepository   string // owner/name; "" is PostHog/wizard
+	WizardRefDefault   string // the wizard-ref input; "" is the PR head in the wizard's own repository, else main
+	WizardBuildCommand string // run with sh -c; "" is wizard.DefaultBuildCommand
+	ServerURL          string // GITHUB_SERVER_URL, where the wizard is cloned from
+	GitToken           string // sent to git as an HTTP header for ServerURL only
 }
 
 // settings reads the options shared by flags and inputs from get, which
@@ -108,7 +116,8 @@ func (o *RunOptions) settings(get func(name string) string) error {
 func runCmd(ctx context.Context, args []string, d Deps) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	vals := map[string]*string{}
-	for _, name := range []string{"wizard-command", "wizard", "workbench", "concurrency", "out", "shard", "fail-on",
+	for _, name := range []string{"wizard-command", "wizard", "wizard-ref", "wizard-repository", "wizard-build-command",
+		"workbench", "concurrency", "out", "shard", "fail-on",
 		"region", "app-timeout", "retries", "retry-delay", "provisioning-retries", "provisioning-retry-delay", "update-interval"} {
 		vals[name] = fs.String(name, "", "")
 	}
@@ -123,6 +132,15 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 		WizardCommand: get("wizard-command"),
 		APIKey:        d.Getenv("POSTHOG_WIZARD_API_KEY"),
 		RunID:         d.NewID(),
+
+		WizardRef:          get("wizard-ref"),
+		WizardRepository:   get("wizard-repository"),
+		WizardBuildCommand: get("wizard-build-command"),
+		ServerURL:          d.Getenv("GITHUB_SERVER_URL"),
+		GitToken:           d.Getenv("GITHUB_TOKEN"),
+	}
+	if o.GitToken != "" {
+		o.Secrets = append(o.Secrets, o.GitToken, wizard.GitAuthSecret(o.GitToken))
 	}
 	switch w := get("wizard"); {
 	case w == simulate && o.WizardCommand != "":
@@ -132,15 +150,18 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	case w != "":
 		return &usageError{fmt.Sprintf("--wizard: %q is not a wizard source; the only value is simulate (or use --wizard-command CMD)", w)}
 	}
+	if o.WizardCommand != "" && (o.WizardRef != "" || o.WizardRepository != "" || o.WizardBuildCommand != "") {
+		return &usageError{"--wizard-ref, --wizard-repository and --wizard-build-command build the wizard from source; " +
+			"they cannot be used with --wizard-command or --wizard=simulate"}
+	}
 	if err := o.settings(get); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
 		return &usageError{"run needs at least one target (for example: wizard-ci run all --wizard=simulate)"}
 	}
-	if o.WizardCommand == "" {
-		return configErrorf("no wizard to run: pass --wizard-command CMD (for example \"node /path/to/wizard/dist/bin.js\") or --wizard=simulate\n" +
-			"(building the wizard from a git ref is not available yet)")
+	if err := o.checkWizardSource("--wizard-ref", "--wizard-repository"); err != nil {
+		return err
 	}
 	if o.WizardCommand == simulate && o.APIKey == "" {
 		o.APIKey = simulatorKey
@@ -295,22 +316,6 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 		m.idx[a.Path] = i
 	}
 
-	argv, src, cfgErr := resolveWizard(o, d, masker)
-	m.res.Run.Wizard = src
-	if cfgErr == nil {
-		cfgErr = preflight(argv, o.WizardCommand == simulate)
-	}
-	if cfgErr != nil {
-		// SPEC §4: a failed preflight is one config error for the run, not
-		// one failure per app.
-		m.res.Run.Error = masker.Mask(cfgErr.Error())
-		for i := range m.res.Apps {
-			m.res.Apps[i].Outcome = outcome.Skipped
-			m.res.Apps[i].Reason = "not run: the wizard could not be started"
-			m.res.Apps[i].Log = ""
-		}
-	}
-
 	render := func() string {
 		return report.Comment(m.snapshot(), report.CommentOptions{Previous: o.Previous, Config: configTable(o)})
 	}
@@ -328,6 +333,34 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 		p := publish.New(s, render, d.Clock, o.UpdateEvery)
 		p.Start(ctx)
 		pubs = append(pubs, p)
+	}
+
+	// The wizard is resolved after the pending comment is out: building it
+	// from source takes minutes, and the PR should show at once that the
+	// command was taken.
+	argv, src, cfgErr := resolveWizard(ctx, o, d, masker, len(apps) > 0)
+	m.mu.Lock()
+	m.res.Run.Wizard = src
+	switch {
+	case cfgErr != nil && ctx.Err() != nil:
+		for i := range m.res.Apps {
+			m.res.Apps[i].Outcome = outcome.Cancelled
+			m.res.Apps[i].Reason = "not run: the run was cancelled while the wizard was being prepared"
+			m.res.Apps[i].Log = ""
+		}
+	case cfgErr != nil:
+		// SPEC §4: a wizard that cannot be fetched, built or started is one
+		// config error for the run, not one failure per app.
+		m.res.Run.Error = masker.Mask(cfgErr.Error())
+		for i := range m.res.Apps {
+			m.res.Apps[i].Outcome = outcome.Skipped
+			m.res.Apps[i].Reason = "not run: the wizard could not be started"
+			m.res.Apps[i].Log = ""
+		}
+	}
+	m.mu.Unlock()
+	for _, p := range pubs {
+		p.Changed()
 	}
 
 	if cfgErr == nil && len(apps) > 0 {
@@ -355,6 +388,7 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 			OutDir:      outAbs,
 			TempDir:     tmp,
 			Masker:      masker,
+			Check:       checks.Hook(root, checks.Options{Secrets: append([]string{o.APIKey}, o.Secrets...)}),
 			Starter:     d.Starter,
 			Clock:       d.Clock,
 			Rand:        d.Rand,
@@ -427,33 +461,146 @@ func subcommand(wb *workbench.Workbench, a workbench.App, program string) []stri
 	return c.Command
 }
 
-// resolveWizard turns wizard-command into argv without a shell.
-func resolveWizard(o *RunOptions, d Deps, masker *secrets.Masker) ([]string, results.Wizard, error) {
+// resolveWizard finds this run's wizard (SPEC §4) — the simulator,
+// wizard-command split without a shell, or the wizard built from source at
+// its ref — and runs the preflight once. With prepare false (no app to
+// run) it only names the source: nothing is fetched, built or started.
+func resolveWizard(ctx context.Context, o *RunOptions, d Deps, masker *secrets.Masker, prepare bool) ([]string, results.Wizard, error) {
+	env := childEnv(d)
+	pf := &wizard.Preflight{APIKey: o.APIKey, Env: env, Runner: d.wizardExec()}
+	var src results.Wizard
 	switch o.WizardCommand {
 	case simulate:
 		return wizard.SimulatorArgv(d.Self), results.Wizard{Source: "simulate", Version: "simulator"}, nil
 	case "":
-		return nil, results.Wizard{Source: "build"}, errors.New("no wizard to run: set the wizard-command input " +
-			"(for example `node /opt/wizard/dist/bin.js`) or `simulate`; building the wizard from a git ref is not available yet")
+		src.Source = "build"
+		if !prepare {
+			return nil, src, nil
+		}
+		argv, sha, err := buildWizard(ctx, o, d, masker, env)
+		src.SHA = sha
+		if err != nil {
+			return nil, src, err
+		}
+		pf.Argv = argv
+	default:
+		src = results.Wizard{Source: "command", Command: masker.Mask(o.WizardCommand)}
+		if o.WizardRef != "" {
+			return nil, src, fmt.Errorf("wizard:%s asks for the wizard built from source at that ref, but this workflow runs "+
+				"the wizard-command %q. Leave wizard:%s out of the command, or leave wizard-command empty to build the wizard from source",
+				o.WizardRef, o.WizardCommand, o.WizardRef)
+		}
+		argv, err := wizard.Split(o.WizardCommand)
+		if err != nil {
+			return nil, src, fmt.Errorf("wizard-command: %w", err)
+		}
+		if !prepare {
+			return argv, src, nil
+		}
+		pf.Argv = argv
 	}
-	argv, err := wizard.Split(o.WizardCommand)
-	src := results.Wizard{Source: "command", Command: masker.Mask(o.WizardCommand)}
+	info, err := pf.Run(ctx)
+	if src.Version == "" {
+		src.Version = info.Version
+	}
 	if err != nil {
-		return nil, src, fmt.Errorf("wizard-command: %w", err)
+		return nil, src, tryFlow(o, err)
 	}
-	return argv, src, nil
+	fmt.Fprintf(d.Stderr, "wizard-ci: the wizard is ready: %s\n", describeWizard(src, info))
+	return pf.Argv, src, nil
 }
 
-// preflight checks that the wizard program can be found before any app runs.
-func preflight(argv []string, simulated bool) error {
-	if simulated {
-		return nil
+// buildWizard fetches the wizard's source at its ref, checks Node.js
+// against its engines before the (slow) build, builds it once per commit
+// and returns `node <dir>/dist/bin.js` and the commit SHA.
+func buildWizard(ctx context.Context, o *RunOptions, d Deps, masker *secrets.Masker, env []string) ([]string, string, error) {
+	repo := firstNonEmpty(o.WizardRepository, wizard.DefaultRepository)
+	ref := firstNonEmpty(o.WizardRef, o.WizardRefDefault, wizard.DefaultRef(repo, o.Repository, o.HeadSHA))
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, "", tryFlow(o, &wizard.PreflightError{
+			Problem: "the wizard is built from source and runs on Node.js, but node was not found on PATH",
+			Fix:     "Install Node.js 22.22 or newer (and pnpm for the default wizard-build-command), or set wizard-command",
+		})
 	}
-	if len(argv) == 0 {
-		return errors.New("wizard-command is empty")
+	log := secrets.NewWriter(masker, d.Stderr)
+	defer log.Close()
+	b := &wizard.Builder{
+		ServerURL:  o.ServerURL,
+		Repository: repo,
+		Token:      o.GitToken,
+		Command:    o.WizardBuildCommand,
+		CacheDir:   filepath.Join(o.OutDir, wizard.CacheDir),
+		Env:        env,
+		Runner:     d.wizardExec(),
+		Log:        log,
 	}
-	if _, err := exec.LookPath(argv[0]); err != nil {
-		return fmt.Errorf("the wizard did not start: %q was not found (%v); install it on the runner or fix wizard-command", argv[0], err)
+	fmt.Fprintf(d.Stderr, "wizard-ci: fetching the wizard: %s at %s\n", repo, ref)
+	co, err := b.Fetch(ctx, ref)
+	if err != nil {
+		return nil, "", err
+	}
+	if co.Built {
+		fmt.Fprintf(d.Stderr, "wizard-ci: using the wizard already built for %s in %s\n", co.SHA, co.Dir)
+		return co.Argv(node), co.SHA, nil
+	}
+	engines := wizard.DefaultNodeRange
+	if pkg, err := wizard.ReadPackage(co.Dir); err == nil && strings.TrimSpace(pkg.Engines.Node) != "" {
+		engines = strings.TrimSpace(pkg.Engines.Node)
+	}
+	if _, err := wizard.CheckNode(ctx, d.wizardExec(), node, engines, env); err != nil {
+		return nil, co.SHA, tryFlow(o, err)
+	}
+	cmd := firstNonEmpty(o.WizardBuildCommand, wizard.DefaultBuildCommand)
+	fmt.Fprintf(d.Stderr, "wizard-ci: building the wizard at %s with `%s`\n", co.SHA, cmd)
+	if err := b.Build(ctx, co); err != nil {
+		return nil, co.SHA, err
+	}
+	return co.Argv(node), co.SHA, nil
+}
+
+// tryFlow adds, on the command line, how to try the flow without the real
+// wizard to a preflight failure.
+func tryFlow(o *RunOptions, err error) error {
+	var pe *wizard.PreflightError
+	if o.CIOnly || !errors.As(err, &pe) {
+		return err
+	}
+	c := *pe
+	c.Fix += ", or try the flow with: wizard-ci run --wizard=simulate " + strings.Join(o.Targets, " ")
+	return &c
+}
+
+// describeWizard is one line about the wizard that will run.
+func describeWizard(src results.Wizard, info wizard.Info) string {
+	parts := []string{src.Source}
+	if src.Version != "" {
+		parts = append(parts, "version "+src.Version)
+	}
+	if src.SHA != "" {
+		parts = append(parts, "commit "+src.SHA)
+	}
+	if info.NodeVersion != "" {
+		parts = append(parts, "Node.js "+info.NodeVersion)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// checkWizardSource validates the options that build the wizard from
+// source; refName and repoName name them as the caller knows them.
+func (o *RunOptions) checkWizardSource(refName, repoName string) error {
+	if o.WizardRepository != "" {
+		if err := wizard.ValidateRepository(o.WizardRepository); err != nil {
+			return configErrorf("%s: %q is not owner/name (for example %s)", repoName, o.WizardRepository, wizard.DefaultRepository)
+		}
+	}
+	for _, ref := range []string{o.WizardRef, o.WizardRefDefault} {
+		if ref == "" {
+			continue
+		}
+		if err := slash.ValidateRef(ref); err != nil {
+			return configErrorf("%s: %v. %s", refName, err, slash.RefHint)
+		}
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ func textTable(r *results.Results) string {
 		fmt.Fprintf(&b, "❌ stopped before the first app: %s\n\n", r.Run.Error)
 	}
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "APP\tRESULT\tATTEMPTS\tTIME\tDETAILS")
+	fmt.Fprintln(tw, "APP\tRESULT\tATTEMPTS\tTIME\tCHECKS\tDETAILS")
 	for _, a := range r.Apps {
 		res := string(a.Outcome)
 		if res == "" {
@@ -100,7 +100,11 @@ func textTable(r *results.Results) string {
 		if a.Outcome != outcome.Success {
 			detail = oneLine(a.Reason, 80)
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", a.App, a.Outcome.Emoji(), res, att, roundDuration(a.Duration()), detail)
+		checks := "—"
+		if a.Checks != nil {
+			checks = fmt.Sprintf("%d/%d", a.Checks.Passed, a.Checks.Total)
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\n", a.App, a.Outcome.Emoji(), res, att, roundDuration(a.Duration()), checks, detail)
 	}
 	tw.Flush()
 	t := results.Tally(r.Apps)

@@ -1,6 +1,10 @@
-// Package wizard says where the wizard comes from: it splits a
-// wizard-command into arguments without a shell, and it holds the built-in
-// simulator that stands in for the real wizard CLI (SPEC §4, §8).
+// Package wizard says where the wizard comes from and whether it can run:
+// it fetches and builds the wizard from a git ref (Builder, once per commit),
+// splits a wizard-command into arguments without a shell, checks before any
+// app that the wizard starts on a Node.js its engines allow (Preflight), and
+// holds the built-in simulator that stands in for the real wizard CLI
+// (SPEC §4, §8). Every process it runs to get there goes through a Runner,
+// so tests can replace them.
 //
 // The simulator runs as the hidden sub-command `wizard-ci __simulate-wizard`
 // (see SimulatorArgv), so the runner starts it exactly like a real wizard: a

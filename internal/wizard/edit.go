@@ -28,10 +28,25 @@ type editOptions struct {
 	// WithSDK false leaves the SDK out of the dependencies, so the checks
 	// that follow fail (the checks-failed scenario).
 	WithSDK bool
-	Region  string
-	App     string
-	Command string // the wizard sub-command, "" for the default program
+	// NoInit writes the captures but never initialises PostHog
+	// (missing-init).
+	NoInit bool
+	// HardcodedKey, when set, is written into the app (hardcoded-key).
+	HardcodedKey string
+	// BreakSyntax leaves a file the app's check command validates
+	// unparsable (broken-syntax).
+	BreakSyntax bool
+	// UncapturedEvent plans UncapturedEventName, which nothing captures
+	// (uncaptured-event).
+	UncapturedEvent bool
+	Region          string
+	App             string
+	Command         string // the wizard sub-command, "" for the default program
 }
+
+// UncapturedEventName is the event the uncaptured-event scenario plans
+// without capturing it.
+const UncapturedEventName = "simulated event never captured"
 
 // plannedEvent is one entry of .posthog-events.json.
 type plannedEvent struct {
@@ -46,6 +61,7 @@ type editor struct {
 	dir     string
 	opt     editOptions
 	events  []string
+	check   []string // the app's check argv from expect.yml
 	steps   []string
 	planned []plannedEvent
 	sdk     string
@@ -57,7 +73,7 @@ type editor struct {
 // Python, so `node --check` and `python3 -m py_compile` still pass.
 func editApp(dir string, opt editOptions) ([]string, error) {
 	e := &editor{dir: dir, opt: opt}
-	e.events = expectedEvents(dir)
+	e.events, e.check = readExpect(dir)
 	var err error
 	switch {
 	case e.exists("package.json"):
@@ -72,6 +88,9 @@ func editApp(dir string, opt editOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := e.misbehave(); err != nil {
+		return nil, err
+	}
 	if err := e.writeEventsFile(); err != nil {
 		return nil, err
 	}
@@ -81,26 +100,27 @@ func editApp(dir string, opt editOptions) ([]string, error) {
 	return e.steps, nil
 }
 
-// expectedEvents reads the events the workbench expects from
-// .wizard-ci/expect.yml, so the simulated wizard captures those.
-func expectedEvents(dir string) []string {
+// readExpect reads the events the workbench expects from
+// .wizard-ci/expect.yml, so the simulated wizard captures those, and the
+// app's check argv, so broken-syntax breaks a file that check validates.
+func readExpect(dir string) (events, check []string) {
 	b, err := os.ReadFile(filepath.Join(dir, ".wizard-ci", "expect.yml"))
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	var x struct {
 		Events []string `yaml:"events"`
+		Check  []string `yaml:"check"`
 	}
 	if yaml.Unmarshal(b, &x) != nil {
-		return nil
+		return nil, nil
 	}
-	var out []string
 	for _, ev := range x.Events {
 		if ev = strings.TrimSpace(ev); ev != "" {
-			out = append(out, ev)
+			events = append(events, ev)
 		}
 	}
-	return out
+	return events, x.Check
 }
 
 func (e *editor) eventsOr(def string) []string {
@@ -412,11 +432,16 @@ func (e *editor) server(pkg packageJSON) error {
 		fmt.Fprintf(&captures, "posthog.capture({ distinctId: \"server\", event: %q });\n", ev)
 	}
 	captures.WriteString("\nprocess.on(\"beforeExit\", () => posthog.shutdown());\n")
-	src = appendBlock(insertTop(src, initBlock), captures.String())
+	if !e.opt.NoInit {
+		src = insertTop(src, initBlock)
+	}
+	src = appendBlock(src, captures.String())
 	if err := e.write(entry, src); err != nil {
 		return err
 	}
-	e.init = entry
+	if !e.opt.NoInit {
+		e.init = entry
+	}
 	e.step("Adding the PostHog client to %s", entry)
 	e.plan(entry, events)
 	return nil
@@ -448,13 +473,20 @@ func (e *editor) next() error {
 		fmt.Fprintf(&captures, "  posthog.capture(%q);\n", ev)
 	}
 	captures.WriteString("}\n")
+	if e.opt.NoInit {
+		initSrc = "import posthog from \"posthog-js\";\n"
+	}
 	if entry == "" {
 		initSrc = appendBlock(initSrc, captures.String())
 	}
-	if err := e.write(initFile, initSrc); err != nil {
-		return err
+	if !e.opt.NoInit || entry == "" {
+		if err := e.write(initFile, initSrc); err != nil {
+			return err
+		}
 	}
-	e.init = initFile
+	if !e.opt.NoInit {
+		e.init = initFile
+	}
 	e.step("Initialising posthog-js in %s", initFile)
 	if entry == "" {
 		e.plan(initFile, events)
@@ -473,6 +505,9 @@ func (e *editor) next() error {
 // injects and uploads the source maps the build writes.
 func (e *editor) sourceMaps() error {
 	const script = "posthog-cli sourcemap inject --directory dist && posthog-cli sourcemap upload --directory dist"
+	if e.opt.NoInit {
+		return nil
+	}
 	if err := e.edit("package.json", func(s string) string { return addToObject(s, "scripts", "sourcemaps:upload", script) }); err != nil {
 		return err
 	}
@@ -516,6 +551,9 @@ func (e *editor) browser(pkg packageJSON) error {
 		block := "import posthog from \"posthog-js\";\n\n" +
 			"// PostHog: the project token comes from the build environment, never from the source.\n" +
 			"posthog.init(" + token + ", { api_host: \"" + e.host() + "\", defaults: \"2025-05-24\" });\n"
+		if e.opt.NoInit {
+			block = "import posthog from \"posthog-js\";\n"
+		}
 		var captures strings.Builder
 		captures.WriteString("// Events planned by the PostHog wizard.\n")
 		for _, ev := range events {
@@ -524,7 +562,9 @@ func (e *editor) browser(pkg packageJSON) error {
 		if err := e.write(entry, appendBlock(insertTop(src, block), captures.String())); err != nil {
 			return err
 		}
-		e.init = entry
+		if !e.opt.NoInit {
+			e.init = entry
+		}
 		e.step("Initialising posthog-js in %s", entry)
 		e.plan(entry, events)
 		return nil
@@ -601,10 +641,15 @@ func (e *editor) snippet(html, script, scriptSrc string, events []string) error 
       })();
     </script>
 `
+	if e.opt.NoInit {
+		snip = initCall.ReplaceAllString(snip, "")
+	}
 	if err := e.edit(html, func(s string) string { return insertHTML(s, snip) }); err != nil {
 		return err
 	}
-	e.init = html
+	if !e.opt.NoInit {
+		e.init = html
+	}
 	e.step("Adding the PostHog snippet to %s", html)
 	if script == "" {
 		e.plan(html, events)
@@ -621,6 +666,9 @@ func (e *editor) snippet(html, script, scriptSrc string, events []string) error 
 	e.plan(script, events)
 	return nil
 }
+
+// initCall is the snippet's line that initialises posthog-js.
+var initCall = regexp.MustCompile(`(?m)^[ \t]*posthog\.init\(.*\n`)
 
 var (
 	headEnd   = regexp.MustCompile(`(?i)</head\s*>`)
@@ -698,9 +746,13 @@ func (e *editor) python() error {
 	}
 	events := e.eventsOr("app started")
 	var b strings.Builder
-	b.WriteString("# PostHog: the key comes from the environment, never from the source.\n")
-	b.WriteString("import os\n\nfrom posthog import Posthog\n\n")
-	fmt.Fprintf(&b, "posthog = Posthog(\n    os.environ.get(\"POSTHOG_API_KEY\", \"\"),\n    host=os.environ.get(\"POSTHOG_HOST\", %q),\n)\n\n", e.host())
+	if e.opt.NoInit {
+		b.WriteString("import posthog\n\n")
+	} else {
+		b.WriteString("# PostHog: the key comes from the environment, never from the source.\n")
+		b.WriteString("import os\n\nfrom posthog import Posthog\n\n")
+		fmt.Fprintf(&b, "posthog = Posthog(\n    os.environ.get(\"POSTHOG_API_KEY\", \"\"),\n    host=os.environ.get(\"POSTHOG_HOST\", %q),\n)\n\n", e.host())
+	}
 	b.WriteString("# Events planned by the PostHog wizard.\n")
 	for _, ev := range events {
 		fmt.Fprintf(&b, "posthog.capture(distinct_id=\"server\", event=%q)\n", ev)
@@ -714,7 +766,9 @@ func (e *editor) python() error {
 	if err := e.write(entry, src); err != nil {
 		return err
 	}
-	e.init = entry
+	if !e.opt.NoInit {
+		e.init = entry
+	}
 	e.step("Adding the PostHog client to %s", entry)
 	e.plan(entry, events)
 	return nil

@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/posthog/wizard-ci/internal/outcome"
@@ -21,7 +22,23 @@ const (
 // Timeout prints some progress first. Both end only by a signal.
 const Sleep outcome.Outcome = "sleep"
 
-// Simulated lists the outcomes the simulator can play, besides Sleep.
+// Misbehaviours are scenarios in which the simulated wizard exits 0 and
+// reports success, like a real wizard that believes it did the job, but
+// leaves the app in a state the checks must catch (the runner then reports
+// checks-failed). Besides these, no-changes exits 0 without editing the app
+// and checks-failed leaves the SDK out of the dependencies.
+const (
+	HardcodedKey    outcome.Outcome = "hardcoded-key"    // writes the PostHog key it was given into the app
+	BrokenSyntax    outcome.Outcome = "broken-syntax"    // leaves a file the app's check command validates unparsable
+	MissingInit     outcome.Outcome = "missing-init"     // adds the SDK and the captures but never initialises PostHog
+	UncapturedEvent outcome.Outcome = "uncaptured-event" // plans an event in .posthog-events.json that nothing captures
+)
+
+// Misbehaviours lists the misbehaviour scenarios.
+var Misbehaviours = []outcome.Outcome{HardcodedKey, BrokenSyntax, MissingInit, UncapturedEvent}
+
+// Simulated lists the outcomes the simulator can play, besides Sleep and
+// the Misbehaviours.
 var Simulated = []outcome.Outcome{
 	outcome.Success, outcome.NoChanges, outcome.ChecksFailed,
 	outcome.Provisioning, outcome.RateLimited, outcome.Overloaded, outcome.QuotaExhausted,
@@ -104,20 +121,13 @@ func (r Rule) matches(app string) bool {
 }
 
 func simulated(o outcome.Outcome) bool {
-	if o == Sleep {
-		return true
-	}
-	for _, s := range Simulated {
-		if s == o {
-			return true
-		}
-	}
-	return false
+	return o == Sleep || slices.Contains(Simulated, o) || slices.Contains(Misbehaviours, o)
 }
 
 func simulatedNames() string {
-	names := make([]string, len(Simulated))
-	for i, o := range Simulated {
+	all := append(slices.Clone(Simulated), Misbehaviours...)
+	names := make([]string, len(all))
+	for i, o := range all {
 		names[i] = fmt.Sprintf("%q", string(o))
 	}
 	return strings.Join(names, ", ")

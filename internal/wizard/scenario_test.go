@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/posthog/wizard-ci/internal/outcome"
@@ -62,5 +63,27 @@ func TestScenarioErrors(t *testing.T) {
 		if _, err := ParseScenario(spec); err == nil {
 			t.Errorf("ParseScenario(%q): want an error", spec)
 		}
+	}
+}
+
+// TestScenarioMisbehaviours: every misbehaviour is a scenario name, alone or
+// in a sequence, and the error for a typo lists them.
+func TestScenarioMisbehaviours(t *testing.T) {
+	t.Parallel()
+	for _, m := range append(Misbehaviours, outcome.NoChanges, outcome.ChecksFailed) {
+		sc, err := ParseScenario("misc/*=provisioning+" + string(m) + ",*=" + string(m))
+		if err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+		if got := sc.Outcome("misc/skills/node-worker", 2); got != m {
+			t.Errorf("%s: attempt 2 plays %q", m, got)
+		}
+		if got := sc.Outcome("revenue/a", 1); got != m {
+			t.Errorf("%s: other apps play %q", m, got)
+		}
+	}
+	_, err := ParseScenario("*=hardcoded-keys")
+	if err == nil || !strings.Contains(err.Error(), `"hardcoded-key"`) || !strings.Contains(err.Error(), `"uncaptured-event"`) {
+		t.Errorf("error %v does not list the misbehaviours", err)
 	}
 }

@@ -259,8 +259,8 @@ func simulate(args []string, getenv func(string) string, stdout, stderr io.Write
 
 	s.agentStarts()
 	switch play {
-	case outcome.Success, outcome.ChecksFailed, outcome.NoChanges:
-		return s.succeed(inv, getenv(AppEnv), play)
+	case outcome.Success, outcome.ChecksFailed, outcome.NoChanges, HardcodedKey, BrokenSyntax, MissingInit, UncapturedEvent:
+		return s.succeed(inv, getenv(AppEnv), play, key)
 	case outcome.Timeout:
 		s.say("◇  Reading the project to find its entry point", "◌  [1/3] Installing the PostHog SDK")
 		return wait()
@@ -333,15 +333,23 @@ func (s session) detectFailed(inv invocation) int {
 	return 1
 }
 
-// succeed edits the app (unless play is no-changes) and reports success.
-func (s session) succeed(inv invocation, app string, play outcome.Outcome) int {
+// succeed edits the app (unless play is no-changes) and reports success;
+// the misbehaviours edit it badly, with the same transcript.
+func (s session) succeed(inv invocation, app string, play outcome.Outcome, key string) int {
 	if play != outcome.NoChanges {
-		steps, err := editApp(inv.installDir, editOptions{
-			WithSDK: play != outcome.ChecksFailed,
-			Region:  inv.region,
-			App:     app,
-			Command: inv.command,
-		})
+		opt := editOptions{
+			WithSDK:         play != outcome.ChecksFailed,
+			NoInit:          play == MissingInit,
+			BreakSyntax:     play == BrokenSyntax,
+			UncapturedEvent: play == UncapturedEvent,
+			Region:          inv.region,
+			App:             app,
+			Command:         inv.command,
+		}
+		if play == HardcodedKey {
+			opt.HardcodedKey = key
+		}
+		steps, err := editApp(inv.installDir, opt)
 		if errors.Is(err, errNoFramework) {
 			return s.detectFailed(inv)
 		}

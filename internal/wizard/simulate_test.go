@@ -77,7 +77,7 @@ func ciArgs(dir string, words ...string) []string {
 // outcome.Classify as the outcome it plays.
 func TestSimulateClassified(t *testing.T) {
 	t.Parallel()
-	plays := append(slices.Clone(Simulated), Sleep)
+	plays := append(append(slices.Clone(Simulated), Misbehaviours...), Sleep)
 	for _, play := range plays {
 		for _, words := range [][]string{nil, {"revenue-analytics"}} {
 			name := string(play)
@@ -103,7 +103,7 @@ func TestSimulateClassified(t *testing.T) {
 
 				want := play
 				switch play {
-				case outcome.ChecksFailed:
+				case outcome.ChecksFailed, HardcodedKey, BrokenSyntax, MissingInit, UncapturedEvent:
 					want = outcome.Success // the wizard succeeded; the checks fail later
 				case Sleep:
 					want = outcome.Timeout
@@ -111,7 +111,7 @@ func TestSimulateClassified(t *testing.T) {
 				if got.Outcome != want {
 					t.Fatalf("Classify = %+v, want %q\nexit %+v\n--- stdout\n%s--- stderr\n%s", got, want, exit, stdout, stderr)
 				}
-				if wantChanged := play == outcome.Success || play == outcome.ChecksFailed; exit.Changed != wantChanged {
+				if wantChanged := want == outcome.Success; exit.Changed != wantChanged {
 					t.Errorf("app changed = %v, want %v", exit.Changed, wantChanged)
 				}
 				if play == outcome.Provisioning && got.RetryAfter.Minutes() != 2 {
@@ -379,4 +379,80 @@ func validate(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestSimulateMisbehaviours pins what each misbehaviour leaves in the app,
+// for every test app the simulator can edit: the checks package's labelled
+// workbench test then proves the checks catch each one.
+func TestSimulateMisbehaviours(t *testing.T) {
+	t.Parallel()
+	const key = "phx_misbehaviourKey0123456789abcdefgh"
+	apps := []string{"next-app", "next-pages", "node-cjs", "node-esm", "python-poetry", "python-pyproject", "python-req", "static-pkg", "static-plain"}
+	for _, app := range apps {
+		for _, play := range Misbehaviours {
+			t.Run(app+"/"+string(play), func(t *testing.T) {
+				t.Parallel()
+				dir := copyApp(t, app)
+				env := map[string]string{KeyEnv: key, ScenarioEnv: "*=" + string(play), AppEnv: "basic-integration/" + app}
+				code, stdout, stderr := run(t, ciArgs(dir), env)
+				if code != 0 {
+					t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+				}
+				all := readAll(t, dir)
+				var planned []plannedEvent
+				if err := json.Unmarshal([]byte(all[EventsFile]), &planned); err != nil {
+					t.Fatalf("%s: %v", EventsFile, err)
+				}
+				hasKey, hasInit, hasUncaptured := false, false, false
+				for name, body := range all {
+					hasKey = hasKey || strings.Contains(body, key)
+					if name != ReportFile && name != EventsFile {
+						hasInit = hasInit || strings.Contains(body, "posthog.init(") || strings.Contains(body, "new PostHog(") || strings.Contains(body, "Posthog(")
+						hasUncaptured = hasUncaptured || strings.Contains(body, UncapturedEventName)
+					}
+				}
+				if hasKey != (play == HardcodedKey) {
+					t.Errorf("the key is in the app: %v", hasKey)
+				}
+				if hasInit != (play != MissingInit) {
+					t.Errorf("PostHog is initialised: %v", hasInit)
+				}
+				if hasUncaptured {
+					t.Errorf("%q is in a source file", UncapturedEventName)
+				}
+				last := planned[len(planned)-1]
+				if (last.Name == UncapturedEventName) != (play == UncapturedEvent) {
+					t.Errorf("%s ends with %+v", EventsFile, last)
+				}
+				if play == BrokenSyntax {
+					broken := false
+					for _, body := range all {
+						broken = broken || strings.Contains(body, "const posthogOptions = {;") || strings.Contains(body, "def posthog_shutdown(:")
+					}
+					if !broken {
+						t.Error("no file was broken")
+					}
+				}
+			})
+		}
+	}
+}
+
+// readAll reads every file under dir, by slash path.
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
