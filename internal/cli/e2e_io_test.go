@@ -362,3 +362,30 @@ func TestDeletedResultsComment(t *testing.T) {
 		t.Errorf("final comment:\n%s", last)
 	}
 }
+
+// TestReRunOfSameWorkflowRun: a re-run of the same workflow run (same
+// GITHUB_RUN_ID) updates its results comment instead of adding one.
+func TestReRunOfSameWorkflowRun(t *testing.T) {
+	e := newE2E(t)
+	e.rs.AddPull(fakegh.PullRequest{Number: 37})
+	e.rs.SetRole("contributor-1", "write")
+	e.env["WIZARD_CI_SIMULATE"] = "*=aborted"
+	e.commentEvent("created", 37, "contributor-1", "User", "/wizard-ci misc")
+	e.run()
+	if e.code != 1 {
+		t.Fatalf("first attempt: exit %d\n%s", e.code, e.stderr)
+	}
+	first := e.botComments(37)
+	e.env["WIZARD_CI_SIMULATE"] = "*=success"
+	e.run() // the same event and run id: GitHub's "Re-run jobs"
+	if e.code != 0 {
+		t.Fatalf("second attempt: exit %d\n%s", e.code, e.stderr)
+	}
+	bots := e.botComments(37)
+	if len(first) != 1 || len(bots) != 1 || bots[0].ID != first[0].ID {
+		t.Fatalf("results comments: %d then %d (ids %v → %v); want the same one", len(first), len(bots), first, bots)
+	}
+	if !rowHas(bots[0].Body, "misc/skills/node-worker", "success") {
+		t.Errorf("comment not updated:\n%s", bots[0].Body)
+	}
+}
