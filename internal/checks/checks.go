@@ -39,7 +39,7 @@ const maxFailuresPerCheck = 10
 type Options struct {
 	Original string // the app in the workbench; only read
 	Copy     string // the app copy the wizard worked in; only read (the check command runs there)
-	Expect   Expect
+	Expect   workbench.Expect
 	// Secrets are values that must not appear in any file (the PostHog key,
 	// the GitHub token); values shorter than MinSecretLen are ignored.
 	Secrets []string
@@ -101,14 +101,14 @@ func Run(ctx context.Context, o Options) *results.Checks {
 func Hook(root string, o Options) func(ctx context.Context, app workbench.App, dir string) *results.Checks {
 	return func(ctx context.Context, app workbench.App, dir string) *results.Checks {
 		orig := filepath.Join(root, filepath.FromSlash(app.Path))
-		var x Expect
+		var x workbench.Expect
 		err := fmt.Errorf("app path %q is not inside the workbench", app.Path)
 		if filepath.IsLocal(filepath.FromSlash(app.Path)) {
-			x, err = LoadExpect(orig)
+			x, err = workbench.LoadExpect(orig)
 		}
 		if err != nil {
 			return &results.Checks{Total: 1, Failures: []results.CheckFailure{{
-				Check: ExpectCheck, File: ExpectFile,
+				Check: ExpectCheck, File: workbench.ExpectFile,
 				Reason: fmt.Sprintf("the workbench's expect.yml cannot be used, so nothing was checked: %v", err),
 			}}}
 		}
@@ -264,7 +264,7 @@ func (r *run) init() []results.CheckFailure {
 	}
 	globs := strings.Join(r.o.Expect.Init, ", ")
 	if len(where) == 0 {
-		return []results.CheckFailure{{Check: Init, Reason: fmt.Sprintf("no file matches the init globs %s of %s", globs, ExpectFile)}}
+		return []results.CheckFailure{{Check: Init, Reason: fmt.Sprintf("no file matches the init globs %s of %s", globs, workbench.ExpectFile)}}
 	}
 	file := ""
 	if len(where) == 1 {
@@ -300,7 +300,7 @@ func (r *run) events() []results.CheckFailure {
 	for _, name := range r.o.Expect.Events {
 		if !r.capturedAnywhere(name) {
 			out = append(out, results.CheckFailure{Check: Events,
-				Reason: fmt.Sprintf("%q (expected by %s) is not captured anywhere in the app", name, ExpectFile)})
+				Reason: fmt.Sprintf("%q (expected by %s) is not captured anywhere in the app", name, workbench.ExpectFile)})
 		}
 	}
 	return out
@@ -353,7 +353,7 @@ func (r *run) secrets() []results.CheckFailure {
 		l := kept[0]
 		reason := fmt.Sprintf("line %d holds %s; keys belong in the environment, never in the app's files", l.line, l.what)
 		if l.project {
-			reason += fmt.Sprintf(" (set allow-project-token: true in %s where the public token belongs in the source)", ExpectFile)
+			reason += fmt.Sprintf(" (set allow-project-token: true in %s where the public token belongs in the source)", workbench.ExpectFile)
 		}
 		if len(kept) > 1 {
 			reason += fmt.Sprintf(", and %d more secret(s) in this file", len(kept)-1)

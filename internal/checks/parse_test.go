@@ -1,89 +1,13 @@
 package checks
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-func TestParseExpect(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		yaml     string
-		want     Expect
-		wantLine int    // >0: an *ExpectError on this line
-		wantMsg  string // substring of the error
-	}{
-		{name: "full", yaml: `sdk: posthog-node
-init: [index.js, "src/**/*.js"]
-events: [todo created, todo completed]
-check: [node, --check, index.js]
-allow-project-token: true
-`, want: Expect{SDK: "posthog-node", Init: []string{"index.js", "src/**/*.js"}, Events: []string{"todo created", "todo completed"},
-			Check: []string{"node", "--check", "index.js"}, AllowProjectToken: true}},
-		{name: "empty", yaml: ""},
-		{name: "comments only", yaml: "# nothing to expect\n"},
-		{name: "nulls", yaml: "sdk:\ninit:\nevents:\ncheck:\nallow-project-token:\n"},
-		{name: "empty lists", yaml: "events: []\ninit: []\n"},
-		{name: "unknown key", yaml: "sdk: posthog\nevent: [a]\n", wantLine: 2, wantMsg: `unknown key "event"`},
-		{name: "wrong type", yaml: "sdk: posthog\ncheck: node --check index.js\n", wantLine: 2, wantMsg: "check must be a list"},
-		{name: "bool as string", yaml: "allow-project-token: \"yes\"\n", wantLine: 1, wantMsg: "true or false"},
-		{name: "number item", yaml: "events:\n  - ok\n  - 12\n", wantLine: 3, wantMsg: "must be strings"},
-		{name: "empty item", yaml: "events: [\"\"]\n", wantLine: 1, wantMsg: "empty item"},
-		{name: "duplicate", yaml: "sdk: a\nsdk: b\n", wantLine: 2, wantMsg: "already defined on line 1"},
-		{name: "empty sdk", yaml: "sdk: \"\"\n", wantLine: 1, wantMsg: "sdk must be a package name"},
-		{name: "absolute glob", yaml: "init: [/etc/passwd]\n", wantLine: 1, wantMsg: "relative to the app"},
-		{name: "escaping glob", yaml: "init:\n  - ok.js\n  - ../x.js\n", wantLine: 3, wantMsg: "cannot leave"},
-		{name: "bad glob", yaml: "init: [\"[\"]\n", wantLine: 1, wantMsg: "not a valid glob"},
-		{name: "not a mapping", yaml: "- a\n", wantLine: 1, wantMsg: "top level must be a mapping"},
-		{name: "invalid yaml", yaml: "sdk: [\n", wantMsg: "invalid YAML"},
-		{name: "two documents", yaml: "sdk: a\n---\nsdk: b\n", wantLine: 2, wantMsg: "second YAML document"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := ParseExpect([]byte(tc.yaml))
-			if tc.wantMsg == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d := cmp.Diff(tc.want, got); d != "" {
-					t.Errorf("(-want +got):\n%s", d)
-				}
-				return
-			}
-			var xe *ExpectError
-			if !errors.As(err, &xe) {
-				t.Fatalf("error %v, want an *ExpectError", err)
-			}
-			if !strings.Contains(xe.Msg, tc.wantMsg) || tc.wantLine > 0 && xe.Line != tc.wantLine {
-				t.Errorf("error %q (line %d), want line %d and %q", xe.Error(), xe.Line, tc.wantLine, tc.wantMsg)
-			}
-			if !strings.HasPrefix(err.Error(), ExpectFile) {
-				t.Errorf("error %q does not name %s", err, ExpectFile)
-			}
-		})
-	}
-}
-
-func TestLoadExpect(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	if x, err := LoadExpect(dir); err != nil || !cmp.Equal(x, Expect{}) {
-		t.Errorf("no file: %+v, %v; want the zero Expect", x, err)
-	}
-	writeFiles(t, dir, map[string]string{ExpectFile: "sdk: posthog\nbogus: 1\n"})
-	_, err := LoadExpect(dir)
-	if err == nil || !strings.Contains(err.Error(), ExpectFile+":2:") {
-		t.Errorf("err = %v, want one naming %s:2", err, ExpectFile)
-	}
-}
 
 func TestMatchGlob(t *testing.T) {
 	t.Parallel()

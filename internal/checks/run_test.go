@@ -96,14 +96,14 @@ func TestRun(t *testing.T) {
 		name      string
 		orig      map[string]string
 		copy      map[string]string
-		expect    Expect
+		expect    workbench.Expect
 		exec      *fakeExec
 		want      []results.CheckFailure // Reason: a substring
 		wantTotal int
 	}{
 		{name: "good integration", orig: nodeApp, copy: nodeDone, wantTotal: 5},
 		{name: "good integration with check command", orig: nodeApp, copy: nodeDone,
-			expect: Expect{SDK: "posthog-node", Init: []string{"index.js"}, Events: []string{"todo created"}, Check: []string{"node", "--check", "index.js"}},
+			expect: workbench.Expect{SDK: "posthog-node", Init: []string{"index.js"}, Events: []string{"todo created"}, Check: []string{"node", "--check", "index.js"}},
 			exec:   &fakeExec{}, wantTotal: 6},
 		{name: "unchanged", orig: nodeApp, copy: nodeApp, wantTotal: 1,
 			want: []results.CheckFailure{{Check: Changed, Reason: "changed nothing"}}},
@@ -117,7 +117,7 @@ func TestRun(t *testing.T) {
 			want: []results.CheckFailure{{Check: SDK, File: "package.json", Reason: "a PostHog SDK (posthog-js or posthog-node) is not a dependency in package.json"}}},
 		{name: "other posthog sdk than expected", orig: nodeApp,
 			copy:   with(nodeDone, map[string]string{"package.json": `{"dependencies": {"posthog-js": "^1"}}`}),
-			expect: Expect{SDK: "posthog-node"}, wantTotal: 5,
+			expect: workbench.Expect{SDK: "posthog-node"}, wantTotal: 5,
 			want: []results.CheckFailure{{Check: SDK, File: "package.json", Reason: "posthog-node is not a dependency in package.json"}}},
 		{name: "any posthog package by default", orig: nodeApp,
 			copy: with(nodeDone, map[string]string{"package.json": `{"devDependencies": {"@posthog/react": "^1"}}`}), wantTotal: 5},
@@ -143,13 +143,13 @@ func TestRun(t *testing.T) {
 			copy:      with(nodeDone, map[string]string{"index.js": strings.Replace(nodeDone["index.js"], "const posthog = new PostHog(", "// const posthog = new PostHog(", 1)}),
 			wantTotal: 5, want: []results.CheckFailure{{Check: Init, Reason: "in any source file"}}},
 		{name: "init outside the globs", orig: nodeApp, copy: with(nodeDone, map[string]string{"lib/extra.js": "// helpers\n"}),
-			expect: Expect{Init: []string{"lib/*.js"}}, wantTotal: 5,
+			expect: workbench.Expect{Init: []string{"lib/*.js"}}, wantTotal: 5,
 			want: []results.CheckFailure{{Check: Init, File: "lib/extra.js", Reason: "no PostHog initialisation"}}},
-		{name: "init glob matches nothing", orig: nodeApp, copy: nodeDone, expect: Expect{Init: []string{"instrumentation-client.ts"}}, wantTotal: 5,
+		{name: "init glob matches nothing", orig: nodeApp, copy: nodeDone, expect: workbench.Expect{Init: []string{"instrumentation-client.ts"}}, wantTotal: 5,
 			want: []results.CheckFailure{{Check: Init, Reason: "no file matches the init globs instrumentation-client.ts"}}},
 		{name: "init in a glob with **", orig: nodeApp,
 			copy:   with(nodeDone, map[string]string{"src/app/deep/ph.tsx": `posthog.init(process.env.KEY)`}),
-			expect: Expect{Init: []string{"src/**/*.tsx"}}, wantTotal: 5},
+			expect: workbench.Expect{Init: []string{"src/**/*.tsx"}}, wantTotal: 5},
 
 		// events
 		{name: "planned event captured elsewhere", orig: nodeApp,
@@ -169,7 +169,7 @@ func TestRun(t *testing.T) {
 		{name: "no events file", orig: nodeApp, copy: with(nodeDone, map[string]string{EventsFile: ""}), wantTotal: 5},
 		{name: "events file broken", orig: nodeApp, copy: with(nodeDone, map[string]string{EventsFile: `{"events": []}`}), wantTotal: 5,
 			want: []results.CheckFailure{{Check: Events, File: EventsFile, Reason: "not a JSON array"}}},
-		{name: "expected event missing", orig: nodeApp, copy: nodeDone, expect: Expect{Events: []string{"todo created", "todo completed"}}, wantTotal: 5,
+		{name: "expected event missing", orig: nodeApp, copy: nodeDone, expect: workbench.Expect{Events: []string{"todo created", "todo completed"}}, wantTotal: 5,
 			want: []results.CheckFailure{{Check: Events, Reason: `"todo completed" (expected by .wizard-ci/expect.yml) is not captured`}}},
 
 		// secrets
@@ -188,9 +188,9 @@ func TestRun(t *testing.T) {
 		{name: "project token refused", orig: nodeApp,
 			copy: with(nodeDone, map[string]string{"index.html": `<script>posthog.init("phc_Ab3dEf5hIj7lMn9pQr1tUv3xYz5")</script>`}), wantTotal: 5,
 			want: []results.CheckFailure{{Check: Secrets, File: "index.html", Reason: "project token (phc_…); keys belong in the environment, never in the app's files (set allow-project-token: true"}}},
-		{name: "project token allowed", orig: nodeApp, expect: Expect{AllowProjectToken: true},
+		{name: "project token allowed", orig: nodeApp, expect: workbench.Expect{AllowProjectToken: true},
 			copy: with(nodeDone, map[string]string{"index.html": `<script>posthog.init("phc_Ab3dEf5hIj7lMn9pQr1tUv3xYz5")</script>`}), wantTotal: 5},
-		{name: "personal key refused even where project tokens are allowed", orig: nodeApp, expect: Expect{AllowProjectToken: true},
+		{name: "personal key refused even where project tokens are allowed", orig: nodeApp, expect: workbench.Expect{AllowProjectToken: true},
 			copy: with(nodeDone, map[string]string{"index.html": `<meta content="phc_Ab3dEf5hIj7lMn9pQr1tUv3xYz5"><meta content="phx_Ab3dEf5hIj7lMn9pQr1tUv3xYz5">`}), wantTotal: 5,
 			want: []results.CheckFailure{{Check: Secrets, File: "index.html", Reason: "personal API key"}}},
 		{name: "several secrets in one file", orig: nodeApp,
@@ -200,13 +200,13 @@ func TestRun(t *testing.T) {
 			copy: with(nodeDone, map[string]string{".env.example": "POSTHOG_KEY=phc_your_project_token\nPERSONAL=phx_...\n"}), wantTotal: 5},
 
 		// command
-		{name: "check command fails", orig: nodeApp, copy: nodeDone, expect: Expect{Check: []string{"node", "--check", "index.js"}},
+		{name: "check command fails", orig: nodeApp, copy: nodeDone, expect: workbench.Expect{Check: []string{"node", "--check", "index.js"}},
 			exec: &fakeExec{out: "index.js:3\nconst x = {;\n          ^\nSyntaxError: Unexpected token ';'\n", err: errors.New("exit status 1")}, wantTotal: 6,
 			want: []results.CheckFailure{{Check: Command, Reason: "`node --check index.js` failed (exit status 1): index.js:3 | const x = {; | ^ | SyntaxError: Unexpected token ';'"}}},
-		{name: "check output is masked", orig: nodeApp, copy: nodeDone, expect: Expect{Check: []string{"python3", "-m", "py_compile", "app.py"}},
+		{name: "check output is masked", orig: nodeApp, copy: nodeDone, expect: workbench.Expect{Check: []string{"python3", "-m", "py_compile", "app.py"}},
 			exec: &fakeExec{out: "  KEY = \"" + key + "\"\nSyntaxError\n", err: errors.New("exit status 1")}, wantTotal: 6,
 			want: []results.CheckFailure{{Check: Command, Reason: `KEY = "***" | SyntaxError`}}},
-		{name: "check command hangs", orig: nodeApp, copy: nodeDone, expect: Expect{Check: []string{"node", "server.js"}},
+		{name: "check command hangs", orig: nodeApp, copy: nodeDone, expect: workbench.Expect{Check: []string{"node", "server.js"}},
 			exec: &fakeExec{block: true}, wantTotal: 6,
 			want: []results.CheckFailure{{Check: Command, Reason: "`node server.js` did not finish within 1ms"}}},
 	}
@@ -308,7 +308,7 @@ func TestRunReadsOnly(t *testing.T) {
 	t.Parallel()
 	orig, copy := pair(t, nodeApp, nodeDone)
 	before := snapshot(t, orig) + snapshot(t, copy)
-	Run(t.Context(), Options{Original: orig, Copy: copy, Expect: Expect{Check: []string{"x"}},
+	Run(t.Context(), Options{Original: orig, Copy: copy, Expect: workbench.Expect{Check: []string{"x"}},
 		Exec: func(context.Context, string, []string) (string, error) { return "", nil }})
 	if after := snapshot(t, orig) + snapshot(t, copy); after != before {
 		t.Error("Run changed the app folders")
@@ -339,18 +339,18 @@ func TestHook(t *testing.T) {
 	root := t.TempDir()
 	app := workbench.App{Path: "basic-integration/node/app", Category: "basic-integration"}
 	orig := filepath.Join(root, filepath.FromSlash(app.Path))
-	writeFiles(t, orig, with(nodeApp, map[string]string{ExpectFile: "events: [todo completed]\n"}))
+	writeFiles(t, orig, with(nodeApp, map[string]string{workbench.ExpectFile: "events: [todo completed]\n"}))
 	copyRoot := t.TempDir()
-	writeFiles(t, copyRoot, with(nodeDone, map[string]string{ExpectFile: "events: []\n"}))
+	writeFiles(t, copyRoot, with(nodeDone, map[string]string{workbench.ExpectFile: "events: []\n"}))
 
 	got := Hook(root, Options{})(t.Context(), app, copyRoot)
 	if len(got.Failures) != 1 || got.Failures[0].Check != Events || !strings.Contains(got.Failures[0].Reason, "todo completed") {
 		t.Errorf("the copy's expect.yml was used:\n%s", show(got.Failures))
 	}
 
-	writeFiles(t, orig, map[string]string{ExpectFile: "evnts: [x]\n"})
+	writeFiles(t, orig, map[string]string{workbench.ExpectFile: "evnts: [x]\n"})
 	got = Hook(root, Options{})(t.Context(), app, copyRoot)
-	want := &results.Checks{Total: 1, Failures: []results.CheckFailure{{Check: ExpectCheck, File: ExpectFile,
+	want := &results.Checks{Total: 1, Failures: []results.CheckFailure{{Check: ExpectCheck, File: workbench.ExpectFile,
 		Reason: "the workbench's expect.yml cannot be used, so nothing was checked: .wizard-ci/expect.yml:1: unknown key \"evnts\" (known: \"allow-project-token\", \"check\", \"events\", \"init\", \"sdk\")"}}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

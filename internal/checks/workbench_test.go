@@ -55,7 +55,7 @@ func TestWorkbenchLabelled(t *testing.T) {
 	}
 	// The checks run node and python3; CI installs both.
 	for _, a := range wb.Apps {
-		x, err := checks.LoadExpect(filepath.Join(realWorkbench, filepath.FromSlash(a.Path)))
+		x, err := workbench.LoadExpect(filepath.Join(realWorkbench, filepath.FromSlash(a.Path)))
 		if err != nil {
 			t.Fatalf("%s: %v", a.Path, err)
 		}

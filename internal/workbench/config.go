@@ -54,32 +54,12 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // unmarshalling into a struct, so that every unknown key, wrong type and duplicate
 // key is reported with its own line.
 func parseConfig(data []byte) ([]Category, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, configErr(0, "the file is empty; it needs a categories: mapping (SPEC §10)")
-		}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, configErr(line, "invalid YAML: %s", m[2])
-		}
-		return nil, configErr(0, "invalid YAML: %s", msg)
+	root, err := decodeOne(data)
+	if err != nil {
+		return nil, err
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, configErr(extra.Line, "a second YAML document; the file holds exactly one")
-	} else if !errors.Is(err, io.EOF) {
-		return nil, configErr(0, "invalid YAML after the first document: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-
-	root := deref(&doc)
-	if root.Kind == yaml.DocumentNode {
-		if len(root.Content) == 0 {
-			return nil, configErr(root.Line, "the file is empty; it needs a categories: mapping")
-		}
-		root = deref(root.Content[0])
+	if root == nil {
+		return nil, configErr(0, "the file is empty; it needs a categories: mapping (SPEC §10)")
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, configErr(root.Line, "the top level must be a mapping with the key categories, got %s", describe(root))
@@ -87,7 +67,7 @@ func parseConfig(data []byte) ([]Category, error) {
 
 	var cats []Category
 	found := false
-	err := eachPair(root, func(key string, k, v *yaml.Node) error {
+	err = eachPair(root, func(key string, k, v *yaml.Node) error {
 		if key != "categories" {
 			return configErr(k.Line, "unknown key %q at the top level (known: %q)", key, "categories")
 		}
@@ -185,6 +165,41 @@ func checkName(name string) string {
 		return "a command token cannot contain spaces or control characters"
 	}
 	return ""
+}
+
+// decodeOne decodes a file that holds exactly one YAML document and returns
+// its top-level node, or nil when the file is empty (nothing, comments only,
+// or null). Errors are *ConfigError naming the line where yaml.v3 gives one.
+func decodeOne(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, configErr(line, "invalid YAML: %s", m[2])
+		}
+		return nil, configErr(0, "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, configErr(extra.Line, "a second YAML document; the file holds exactly one")
+	} else if !errors.Is(err, io.EOF) {
+		return nil, configErr(0, "invalid YAML after the first document: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	root := deref(&doc)
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil, nil
+		}
+		root = deref(root.Content[0])
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil, nil
+	}
+	return root, nil
 }
 
 // eachPair calls f for every key of a mapping node, in file order, refusing

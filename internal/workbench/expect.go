@@ -1,15 +1,13 @@
-package checks
+package workbench
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -30,134 +28,102 @@ type Expect struct {
 	AllowProjectToken bool     // the public phc_ token may be written into files (static sites)
 }
 
-// ExpectError is a problem in an expect.yml, with the 1-based line it was
-// found on (0 when the line is unknown).
-type ExpectError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *ExpectError) Error() string {
-	if e.Line <= 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
+// maxExpectBytes bounds what is read of an expect.yml.
+const maxExpectBytes = 1 << 20
 
 // LoadExpect reads appDir/.wizard-ci/expect.yml. A missing file is the zero
-// Expect; problems in the file are *ExpectError naming the line.
+// Expect; problems in the file are *ConfigError naming ExpectFile and the line.
 func LoadExpect(appDir string) (Expect, error) {
-	p := filepath.Join(appDir, filepath.FromSlash(ExpectFile))
-	b, err := readLimited(p, MaxFileBytes+1)
+	f, err := os.Open(filepath.Join(appDir, filepath.FromSlash(ExpectFile)))
 	if errors.Is(err, fs.ErrNotExist) {
 		return Expect{}, nil
 	}
 	if err != nil {
 		return Expect{}, fmt.Errorf("read %s: %w", ExpectFile, err)
 	}
-	if len(b) > MaxFileBytes {
-		return Expect{}, &ExpectError{File: ExpectFile, Msg: fmt.Sprintf("the file is larger than %d bytes", MaxFileBytes)}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxExpectBytes+1))
+	if err != nil {
+		return Expect{}, fmt.Errorf("read %s: %w", ExpectFile, err)
+	}
+	if len(b) > maxExpectBytes {
+		return Expect{}, expectErr(0, "the file is larger than %d bytes", maxExpectBytes)
 	}
 	return ParseExpect(b)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+func expectErr(line int, format string, a ...any) *ConfigError {
+	return &ConfigError{File: ExpectFile, Line: line, Msg: fmt.Sprintf(format, a...)}
+}
 
-func expectErr(line int, format string, a ...any) *ExpectError {
-	return &ExpectError{File: ExpectFile, Line: line, Msg: fmt.Sprintf(format, a...)}
+// inExpect relabels an error of the shared YAML helpers, which name
+// wizard-ci.yml, as one of expect.yml.
+func inExpect(err error) error {
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		ce.File = ExpectFile
+	}
+	return err
 }
 
 // ParseExpect parses the text of an expect.yml. It walks the YAML node tree
 // so that an unknown key or a wrong type is reported with its own line.
 func ParseExpect(data []byte) (Expect, error) {
 	var x Expect
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return x, nil // an empty file asks for the defaults
-		}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return x, expectErr(line, "invalid YAML: %s", m[2])
-		}
-		return x, expectErr(0, "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return x, expectErr(extra.Line, "a second YAML document; the file holds exactly one")
-	} else if !errors.Is(err, io.EOF) {
-		return x, expectErr(0, "invalid YAML after the first document: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	root := deref(&doc)
-	if root.Kind == yaml.DocumentNode {
-		if len(root.Content) == 0 {
-			return x, nil
-		}
-		root = deref(root.Content[0])
-	}
-	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
-		return x, nil
+	root, err := decodeOne(data)
+	if err != nil || root == nil {
+		return x, inExpect(err) // an empty file asks for the defaults
 	}
 	if root.Kind != yaml.MappingNode {
 		return x, expectErr(root.Line, "the top level must be a mapping (sdk, init, events, check, allow-project-token), got %s", describe(root))
 	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := deref(root.Content[i]), deref(root.Content[i+1])
-		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-			return x, expectErr(k.Line, "keys must be plain names, got %s", describe(k))
-		}
-		if line, ok := seen[k.Value]; ok {
-			return x, expectErr(k.Line, "key %q is already defined on line %d", k.Value, line)
-		}
-		seen[k.Value] = k.Line
+	err = eachPair(root, func(key string, k, v *yaml.Node) error {
 		var err error
-		switch k.Value {
+		switch key {
 		case "sdk":
 			if isNull(v) {
-				continue
+				return nil
 			}
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" || strings.TrimSpace(v.Value) == "" {
-				return x, expectErr(v.Line, "sdk must be a package name such as posthog-node, got %s", describe(v))
+				return expectErr(v.Line, "sdk must be a package name such as posthog-node, got %s", describe(v))
 			}
 			x.SDK = strings.TrimSpace(v.Value)
 		case "init":
 			if x.Init, err = strList(v, "init", "[index.js]"); err != nil {
-				return x, err
+				return err
 			}
 			for j, g := range x.Init {
 				if msg := checkGlob(g); msg != "" {
-					return x, expectErr(v.Content[j].Line, "init glob %q: %s", g, msg)
+					return expectErr(v.Content[j].Line, "init glob %q: %s", g, msg)
 				}
 			}
 		case "events":
 			if x.Events, err = strList(v, "events", "[todo created]"); err != nil {
-				return x, err
+				return err
 			}
 		case "check":
 			if x.Check, err = strList(v, "check", "[node, --check, index.js]"); err != nil {
-				return x, err
+				return err
 			}
 			if len(x.Check) > 0 && strings.TrimSpace(x.Check[0]) == "" {
-				return x, expectErr(v.Line, "check must start with a program name")
+				return expectErr(v.Line, "check must start with a program name")
 			}
 		case "allow-project-token":
 			if isNull(v) {
-				continue
+				return nil
 			}
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
-				return x, expectErr(v.Line, "allow-project-token must be true or false, got %s", describe(v))
+				return expectErr(v.Line, "allow-project-token must be true or false, got %s", describe(v))
 			}
 			if err := v.Decode(&x.AllowProjectToken); err != nil {
-				return x, expectErr(v.Line, "allow-project-token: %v", err)
+				return expectErr(v.Line, "allow-project-token: %v", err)
 			}
 		default:
-			return x, expectErr(k.Line, "unknown key %q (known: \"allow-project-token\", \"check\", \"events\", \"init\", \"sdk\")", k.Value)
+			return expectErr(k.Line, "unknown key %q (known: \"allow-project-token\", \"check\", \"events\", \"init\", \"sdk\")", key)
 		}
-	}
-	return x, nil
+		return nil
+	})
+	return x, inExpect(err)
 }
 
 // strList reads a list of non-empty strings; null is an empty list.
@@ -202,33 +168,3 @@ func checkGlob(g string) string {
 }
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
-
-func deref(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-// describe names a node's type for error messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "nothing"
-		case "!!bool":
-			return "a boolean (" + n.Value + ")"
-		case "!!int", "!!float":
-			return "a number (" + n.Value + ")"
-		case "!!str":
-			return fmt.Sprintf("the string %q", n.Value)
-		}
-		return fmt.Sprintf("%s %q", n.Tag, n.Value)
-	}
-	return "an empty document"
-}
