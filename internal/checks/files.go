@@ -140,6 +140,14 @@ func matchSegs(g, n []string) bool {
 	return len(n) == 0
 }
 
+// AppChanged reports whether the wizard changed the app copy at all: a file
+// added, removed, or with other content or permissions (skipDirs and the
+// wizard's log aside). The runner uses it to tell success from no-changes.
+func AppChanged(orig, copy string) (bool, error) {
+	same, err := sameTree(orig, copy)
+	return !same, err
+}
+
 // sameTree reports whether the copy holds exactly the files of the original
 // with the same contents, as far as the checks look (skipDirs and the
 // wizard's log aside).

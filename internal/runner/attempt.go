@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"github.com/posthog/wizard-ci/internal/checks"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -83,7 +84,7 @@ func (r *run) attempt(ctx context.Context, st *appRun, n int, wait time.Duration
 	}
 	exit := outcome.Exit{Code: ex.code, TimedOut: ex.timedOut, Signaled: ex.signaled && !ex.timedOut}
 	if ex.code == 0 && !ex.signaled && !ex.timedOut {
-		changed, err := changed(st.src, abs)
+		changed, err := checks.AppChanged(st.src, abs)
 		if err != nil {
 			fmt.Fprintf(st.log, "wizard-ci: could not compare the app copy with the workbench: %v\n", err)
 			changed = true // let the checks judge the copy

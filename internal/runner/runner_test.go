@@ -551,7 +551,8 @@ func TestChanged(t *testing.T) {
 		{"a file added", runnertest.WriteFile("posthog.js", "x"), outcome.Success},
 		{"a file edited", runnertest.WriteFile("index.js", "console.log('bye')\n"), outcome.Success},
 		{"a file removed", func(d string) error { return os.Remove(filepath.Join(d, "src", "lib.js")) }, outcome.Success},
-		{"a folder added", func(d string) error { return os.Mkdir(filepath.Join(d, "lib"), 0o755) }, outcome.Success},
+		// An empty folder is no change: git would not even record it.
+		{"only an empty folder added", func(d string) error { return os.Mkdir(filepath.Join(d, "lib"), 0o755) }, outcome.NoChanges},
 		{"mode changed", func(d string) error { return os.Chmod(filepath.Join(d, "index.js"), 0o755) }, outcome.Success},
 		{"only node_modules", func(d string) error {
 			return os.MkdirAll(filepath.Join(d, "node_modules", "posthog-node"), 0o755)
