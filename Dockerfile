@@ -21,3 +21,6 @@ COPY --from=build /out/wizard-ci /usr/local/bin/wizard-ci
 # Docker actions run as the image's default user (root): GitHub mounts the
 # workspace owned by the runner, and a non-root user could not write to it.
 ENTRYPOINT ["/usr/local/bin/wizard-ci"]
+# The action's mode by default; a step's `with: args` replaces it (action.yml
+# has no runs.args, which GitHub would use instead), e.g. `plan all --shards 4`.
+CMD ["action"]

@@ -28,11 +28,11 @@ var Inputs = []string{
 	"wizard-command", "posthog-api-key", "region",
 	"concurrency", "app-timeout", "retries", "retry-delay", "provisioning-retries",
 	"provisioning-retry-delay", "update-interval", "min-permission", "allow-forks",
-	"output-dir", "fail-on", "shard",
+	"report-issue", "output-dir", "fail-on", "shard",
 }
 
 // Outputs of action.yml (SPEC §7) that this code sets.
-var Outputs = []string{"results-json", "total", "succeeded", "failed", "comment-url"}
+var Outputs = []string{"results-json", "total", "succeeded", "failed", "comment-url", "matrix"}
 
 // actionCtx is one invocation of `wizard-ci action`.
 type actionCtx struct {
@@ -389,6 +389,11 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	}
 	o.Targets = targets
 	res, runErr := execute(ctx, o, a.d, wb, program, apps, newTerminal(a.d, o.Policy))
+	// SPEC §6: a run without a PR also updates the tracking issue. A shard
+	// is only part of the run: `report` updates it after the merge.
+	if res != nil && o.Shard == "" {
+		a.updateTrackingIssue(ctx, res, configTable(o))
+	}
 	return a.finish(res, o, "", runErr)
 }
 

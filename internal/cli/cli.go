@@ -94,6 +94,10 @@ Usage:
                             [--shard i/n] [--fail-on failure|never]
   wizard-ci list [<target>...]   resolved apps, one per line
   wizard-ci hint                 the hint comment's Markdown
+  wizard-ci plan <target>... --shards N [--workbench DIR]
+                                 matrix JSON for a GitHub Actions matrix
+  wizard-ci report <results-dir>... [--out DIR] [--fail-on failure|never]
+                                 merge the legs' output folders and report
   wizard-ci action               GitHub Action mode (reads INPUT_* and GITHUB_*)
 
 Targets: "all", a category, or any folder of the workbench down to one app.
@@ -162,6 +166,10 @@ func dispatch(ctx context.Context, args []string, d Deps) error {
 		return listCmd(rest, d)
 	case "hint":
 		return hintCmd(rest, d)
+	case "plan":
+		return planCmd(rest, d)
+	case "report":
+		return reportCmd(ctx, rest, d)
 	case "action":
 		return actionCmd(ctx, d)
 	case "__simulate-wizard":
@@ -179,7 +187,7 @@ func dispatch(ctx context.Context, args []string, d Deps) error {
 }
 
 func suggestCmd(cmd string) string {
-	for _, c := range []string{"run", "list", "hint", "action"} {
+	for _, c := range []string{"run", "list", "hint", "plan", "report", "action"} {
 		if strings.HasPrefix(c, cmd) || strings.HasPrefix(cmd, c) {
 			return fmt.Sprintf(" (did you mean %q?)", c)
 		}

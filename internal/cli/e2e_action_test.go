@@ -306,8 +306,11 @@ func TestActionSchedule(t *testing.T) {
 	if e.code != 0 {
 		t.Fatalf("exit %d\n%s", e.code, e.stderr)
 	}
-	if n := len(e.srv.Log()); n != 0 {
-		t.Errorf("%d API requests for a scheduled run, want 0 (summary only)", n)
+	// No comment anywhere: the only API use is the tracking issue (SPEC §6).
+	for _, r := range e.srv.Log() {
+		if !strings.HasSuffix(r.Path, "/issues") {
+			t.Errorf("scheduled run sent %s %s; want only the tracking issue", r.Method, r.Path)
+		}
 	}
 	summary, _ := os.ReadFile(e.env["GITHUB_STEP_SUMMARY"])
 	for _, app := range []string{"basic-integration/python/cli-tool", "misc/skills/node-worker"} {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -74,10 +75,10 @@ func TestActionlint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The README's complete workflow example is the ```yaml block after the
-	// "<!-- example-workflow -->" marker.
-	m := regexp.MustCompile("(?s)<!-- example-workflow -->\\s*```ya?ml\n(.*?)```").FindSubmatch(readme)
-	if m == nil {
+	// The README's complete workflow examples are the ```yaml blocks after
+	// each "<!-- example-workflow -->" marker.
+	ms := regexp.MustCompile("(?s)<!-- example-workflow -->\\s*```ya?ml\n(.*?)```").FindAllSubmatch(readme, -1)
+	if ms == nil {
 		t.Fatal("README.md has no example workflow block after <!-- example-workflow -->")
 	}
 	dir := t.TempDir()
@@ -85,11 +86,13 @@ func TestActionlint(t *testing.T) {
 	if err := os.MkdirAll(wf, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	example := filepath.Join(wf, "readme-example.yml")
-	if err := os.WriteFile(example, m[1], 0o644); err != nil {
-		t.Fatal(err)
+	for i, m := range ms {
+		example := filepath.Join(wf, fmt.Sprintf("readme-example-%d.yml", i+1))
+		if err := os.WriteFile(example, m[1], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, example)
 	}
-	files = append(files, example)
 	for _, f := range files {
 		l, err := actionlint.NewLinter(io.Discard, &actionlint.LinterOptions{})
 		if err != nil {
