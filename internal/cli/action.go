@@ -51,6 +51,12 @@ func actionCmd(ctx context.Context, d Deps) error {
 	act.Mask(a.token)
 	act.Mask(act.Input("posthog-api-key"))
 
+	// A mistyped input fails every event at once, not only the one event
+	// that happens to read it.
+	if err := a.validateInputs(); err != nil {
+		return err
+	}
+
 	name := d.Getenv("GITHUB_EVENT_NAME")
 	ev, err := ghaction.ReadEvent(name, d.Getenv("GITHUB_EVENT_PATH"))
 	if err != nil {
@@ -73,6 +79,17 @@ func actionCmd(ctx context.Context, d Deps) error {
 		fmt.Fprintf(d.Stderr, "wizard-ci: nothing to do for the %q event\n", name)
 		return nil
 	}
+}
+
+// validateInputs checks the inputs that have a fixed form.
+func (a *actionCtx) validateInputs() error {
+	if _, err := (setting{"min-permission", a.act.Input("min-permission")}).oneOf("write", "read", "triage", "write", "maintain", "admin"); err != nil {
+		return err
+	}
+	if _, err := (setting{"allow-forks", a.act.Input("allow-forks")}).boolean(false); err != nil {
+		return err
+	}
+	return (&RunOptions{}).settings(a.act.Input)
 }
 
 func (a *actionCtx) client() (*ghapi.Client, error) {
@@ -223,6 +240,13 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 		var problems []string
 		for _, e := range cmd.Errors {
 			problems = append(problems, parseProblem(e))
+		}
+		// SPEC §2: one reply lists every problem, so the well-formed tokens
+		// are checked against the workbench too.
+		if _, targets, perrs := slash.Merge(cmd.Lines, wb.IsProgram); len(perrs) == 0 && len(targets) > 0 {
+			if _, err := wb.Select(targets, true); err != nil {
+				problems = append(problems, strings.Split(describeSelectError(err, "markdown"), "\n")...)
+			}
 		}
 		return a.reply(ctx, number, report.Reply(report.ReplyInput{Consequence: "Nothing ran.", Problems: problems, Usage: true}), "confused")
 	}
@@ -410,7 +434,10 @@ func (a *actionCtx) finish(res *results.Results, o *RunOptions, commentURL strin
 	}
 	t := results.Tally(res.Apps)
 	succeeded := t[string(outcome.Success)]
-	abs, _ := filepath.Abs(filepath.Join(o.OutDir, results.JSONFile))
+	// Relative to the workspace when output-dir is: the step runs in a
+	// container where the workspace has another absolute path than in the
+	// steps after it.
+	abs := filepath.Join(o.OutDir, results.JSONFile)
 	if err := a.setOutputs(map[string]string{
 		"results-json": abs,
 		"total":        strconv.Itoa(len(res.Apps)),
@@ -458,6 +485,9 @@ func (a *actionCtx) refuse(ctx context.Context, number int, msg string) error {
 // reply posts body as a new comment and reacts to the command with reaction
 // (none when empty). A reply is the answer, so the exit code is 0.
 func (a *actionCtx) reply(ctx context.Context, number int, body, reaction string) error {
+	// Say in the log why nothing ran, even if the reply cannot be posted.
+	// The text echoes the comment, so it must not look like a workflow command.
+	fmt.Fprintf(a.d.Stderr, "wizard-ci: %s\n", strings.ReplaceAll(oneLine(body, 400), "::", ": :"))
 	gh, err := a.client()
 	if err != nil {
 		return err
@@ -521,6 +551,9 @@ func hintCategories(wb *workbench.Workbench) []report.HintCategory {
 			if strings.HasPrefix(t, c.Name+"/") {
 				h.Targets = append(h.Targets, t)
 			}
+		}
+		if len(h.Targets) == 0 {
+			continue // nothing to run: never advertise it
 		}
 		out = append(out, h)
 	}

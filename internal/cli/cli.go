@@ -92,6 +92,10 @@ Usage:
   wizard-ci run <target>... [--wizard-ref REF | --wizard-command CMD | --wizard=simulate]
                             [--workbench DIR] [--concurrency N] [--out DIR]
                             [--shard i/n] [--fail-on failure|never]
+                            [--region us|eu] [--app-timeout 20m] [--retries 2]
+                            [--retry-delay 30s] [--provisioning-retries 2]
+                            [--provisioning-retry-delay D] [--update-interval 5s]
+                            [--wizard-repository OWNER/NAME] [--wizard-build-command CMD]
   wizard-ci list [<target>...]   resolved apps, one per line
   wizard-ci hint                 the hint comment's Markdown
   wizard-ci plan <target>... --shards N [--workbench DIR]
@@ -108,6 +112,9 @@ at --wizard-ref (main), cloned through GITHUB_SERVER_URL (https://github.com) an
 built with --wizard-build-command ("pnpm install --frozen-lockfile && pnpm build:ci"),
 once per commit (kept in <out>/.wizard-cache). It needs git, pnpm and Node.js 22.22+.
 
+Limits: --concurrency 1–64, retries 0–10, --shard i/n with n ≤ 256; durations
+are Go durations (300ms, 30s, 2m).
+
 Exit codes:
   0  every app succeeded (or --fail-on never), or nothing needed to run
   1  some app did not succeed
@@ -119,6 +126,9 @@ Exit codes:
 type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// errHelp asks Main to print the usage and exit 0 (-h, --help).
+var errHelp = errors.New("help requested")
 
 // usageError makes Main print the usage after the message.
 type usageError struct{ msg string }
@@ -143,6 +153,9 @@ func Main(ctx context.Context, args []string, d Deps) int {
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.code
+	case errors.Is(err, errHelp):
+		fmt.Fprint(d.Stdout, usage)
+		return ExitOK
 	case errors.As(err, &ue):
 		fmt.Fprintf(d.Stderr, "wizard-ci: %s\n\n%s", ue.msg, usage)
 		return ExitConfig

@@ -86,7 +86,8 @@ func TestActionCommandRuns(t *testing.T) {
 	if !strings.Contains(out["comment-url"], "/pull/7#issuecomment-") {
 		t.Errorf("comment-url = %q", out["comment-url"])
 	}
-	if out["results-json"] != filepath.Join(e.outDir(), results.JSONFile) {
+	// Relative to the workspace: the container sees it elsewhere.
+	if out["results-json"] != filepath.Join("wizard-ci-out", results.JSONFile) {
 		t.Errorf("results-json = %q", out["results-json"])
 	}
 	r := e.results()
@@ -166,6 +167,7 @@ func TestActionRefusals(t *testing.T) {
 		{"one bad of two", "/wizard-ci basic-integration nope-nope", []string{"nope-nope"}},
 		{"bad ref", "/wizard-ci all wizard:feature/..", []string{"Nothing ran", ".."}},
 		{"help mixed", "/wizard-ci help all", []string{"Nothing ran"}},
+		{"bad ref and bad targets", "/wizard-ci basic-integraton revenu wizard:..bad", []string{"..bad", "basic-integraton", "revenu", "basic-integration"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +17,11 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, &usageError{err.Error()}
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			// The flag package writes -name; people type --name.
+			return nil, &usageError{strings.Replace(err.Error(), "defined: -", "defined: --", 1)}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

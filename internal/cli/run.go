@@ -319,6 +319,11 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 	render := func() string {
 		return report.Comment(m.snapshot(), report.CommentOptions{Previous: o.Previous, Config: configTable(o)})
 	}
+	// The logs folder is ours: logs of an earlier run would not match this
+	// run's results.json.
+	if err := os.RemoveAll(filepath.Join(o.OutDir, results.LogsDir)); err != nil {
+		return nil, configErrorf("output folder %s: %v", o.OutDir, err)
+	}
 	if err := os.MkdirAll(filepath.Join(o.OutDir, results.LogsDir), 0o755); err != nil {
 		return nil, configErrorf("output folder %s: %v", o.OutDir, err)
 	}
@@ -471,6 +476,10 @@ func resolveWizard(ctx context.Context, o *RunOptions, d Deps, masker *secrets.M
 	var src results.Wizard
 	switch o.WizardCommand {
 	case simulate:
+		// A mistyped scenario is one configuration error, not one per app.
+		if _, err := wizard.ParseScenario(d.Getenv(wizard.ScenarioEnv)); err != nil {
+			return nil, results.Wizard{Source: "simulate"}, err
+		}
 		return wizard.SimulatorArgv(d.Self), results.Wizard{Source: "simulate", Version: "simulator"}, nil
 	case "":
 		src.Source = "build"

@@ -597,18 +597,23 @@ func renderHead(r *results.Results, final bool, previous string) string {
 
 // title is the verdict and progress of the run.
 func title(r *results.Results, final bool) string {
-	total, done, ok := len(r.Apps), 0, 0
+	total, done, ok, cancelled := len(r.Apps), 0, 0, 0
 	for _, a := range r.Apps {
 		if a.Outcome != "" {
 			done++
 		}
-		if a.Outcome == outcome.Success {
+		switch a.Outcome {
+		case outcome.Success:
 			ok++
+		case outcome.Cancelled:
+			cancelled++
 		}
 	}
 	switch {
 	case !final:
 		return fmt.Sprintf("⏳ running — %d/%d done", done, total)
+	case cancelled > 0:
+		return fmt.Sprintf("🛑 cancelled — %d of %s had finished, %d succeeded", total-cancelled, plural(total, "app"), ok)
 	case total == 0 && r.Run.Error != "":
 		return "❌ the run stopped before any app ran"
 	case total == 0:

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/posthog/wizard-ci/internal/workbench"
+)
+
+// TestHelpExitsZero: -h and --help print the usage, with every run flag, and
+// exit 0 (a help request is not a usage error).
+func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"run", "-h"}, {"list", "-h"}} {
+		code, stdout, _ := runMain(t, args...)
+		if code != ExitOK || !strings.Contains(stdout, "--provisioning-retry-delay") {
+			t.Errorf("%v: exit %d, usage printed: %v", args, code, strings.Contains(stdout, "Usage:"))
+		}
+	}
+	code, _, stderr := runMain(t, "run", "--concurency", "2", "all")
+	if code != ExitConfig || !strings.Contains(stderr, "--concurency") {
+		t.Errorf("unknown flag: exit %d, %q", code, stderr)
+	}
+}
+
+// TestBadSimulatorScenario: a mistyped WIZARD_CI_SIMULATE is one
+// configuration error before any app, not one failure per app.
+func TestBadSimulatorScenario(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	outDir := t.TempDir()
+	d := SystemDeps()
+	d.Getenv = func(k string) string {
+		if k == "WIZARD_CI_SIMULATE" {
+			return "garbage"
+		}
+		return ""
+	}
+	d.Stdout, d.Stderr = &out, &errb
+	code := Main(context.Background(), []string{"run", "misc", "--wizard=simulate",
+		"--workbench", filepath.Join(repoRoot, "workbench"), "--out", outDir}, d)
+	if code != ExitConfig || !strings.Contains(out.String()+errb.String(), `"garbage" is not an outcome`) {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	if entries, _ := os.ReadDir(filepath.Join(outDir, "logs")); len(entries) != 0 {
+		t.Errorf("%d logs written; no wizard should have started", len(entries))
+	}
+}
+
+// TestHintSkipsEmptyCategories: a CI category without apps is never
+// advertised.
+func TestHintSkipsEmptyCategories(t *testing.T) {
+	t.Parallel()
+	wb := &workbench.Workbench{
+		Categories: []workbench.Category{{Name: "full", Label: "Full", CI: true}, {Name: "empty", Label: "Empty", CI: true}},
+		Apps:       []workbench.App{{Path: "full/app", Category: "full"}},
+	}
+	cats := hintCategories(wb)
+	if len(cats) != 1 || cats[0].Name != "full" {
+		t.Errorf("hint categories = %+v, want only full", cats)
+	}
+}
