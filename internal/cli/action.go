@@ -60,7 +60,10 @@ func actionCmd(ctx context.Context, d Deps) error {
 	name := d.Getenv("GITHUB_EVENT_NAME")
 	ev, err := ghaction.ReadEvent(name, d.Getenv("GITHUB_EVENT_PATH"))
 	if err != nil {
-		return configErrorf("read the event: %v", err)
+		if name == "" {
+			return configErrorf("GITHUB_EVENT_NAME is not set: `wizard-ci action` runs as a GitHub Action step (for a local run use `wizard-ci run`)")
+		}
+		return configErrorf("%v", err)
 	}
 	a.ev = ev
 	repoName := firstNonEmpty(d.Getenv("GITHUB_REPOSITORY"), ev.Repository)
@@ -135,6 +138,11 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	}
 	if srv, id := a.d.Getenv("GITHUB_SERVER_URL"), a.d.Getenv("GITHUB_RUN_ID"); srv != "" && id != "" {
 		o.RunURL = fmt.Sprintf("%s/%s/actions/runs/%s", strings.TrimRight(srv, "/"), o.Repository, id)
+	}
+	// SPEC §7: the output folder is inside the workspace, the only place a
+	// container action shares with the steps after it.
+	if !filepath.IsLocal(o.OutDir) {
+		return nil, configErrorf("output-dir: %q must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", o.OutDir)
 	}
 	if err := o.settings(a.act.Input); err != nil {
 		return nil, err

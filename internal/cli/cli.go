@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -191,12 +192,30 @@ func dispatch(ctx context.Context, args []string, d Deps) error {
 			return &exitError{code}
 		}
 		return nil
+	case "version", "--version":
+		fmt.Fprintln(d.Stdout, "wizard-ci", version())
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(d.Stdout, usage)
 		return nil
 	default:
 		return &usageError{fmt.Sprintf("unknown sub-command %q", cmd) + suggestCmd(cmd)}
 	}
+}
+
+// version is the module version and VCS revision the binary was built from.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
 }
 
 func suggestCmd(cmd string) string {

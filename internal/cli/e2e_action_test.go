@@ -333,6 +333,11 @@ func TestActionConfigErrors(t *testing.T) {
 		{"bad duration", "INPUT_APP-TIMEOUT", "twenty", "app-timeout"},
 		{"bad count", "INPUT_CONCURRENCY", "-1", "concurrency"},
 		{"bad fail-on", "INPUT_FAIL-ON", "sometimes", "fail-on"},
+		{"output outside the workspace", "INPUT_OUTPUT-DIR", "../elsewhere", "output-dir"},
+		{"absolute output", "INPUT_OUTPUT-DIR", "/etc/wizard", "output-dir"},
+		{"bad min-permission", "INPUT_MIN-PERMISSION", "owner", "min-permission"},
+		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
+		{"negative delay", "INPUT_RETRY-DELAY", "-5s", "negative"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

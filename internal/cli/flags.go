@@ -47,8 +47,11 @@ func (s setting) duration(def time.Duration) (time.Duration, error) {
 		return def, nil
 	}
 	d, err := time.ParseDuration(s.raw)
-	if err != nil || d < 0 {
+	if err != nil {
 		return 0, configErrorf("%s: %q is not a duration; use a Go duration such as 300ms, 30s or 2m", s.name, s.raw)
+	}
+	if d < 0 {
+		return 0, configErrorf("%s: %q is negative; use a duration of 0 or more, such as 30s", s.name, s.raw)
 	}
 	return d, nil
 }

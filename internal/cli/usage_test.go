@@ -64,3 +64,12 @@ func TestHintSkipsEmptyCategories(t *testing.T) {
 		t.Errorf("hint categories = %+v, want only full", cats)
 	}
 }
+
+// TestVersion prints a version line.
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := runMain(t, "--version")
+	if code != ExitOK || !strings.HasPrefix(stdout, "wizard-ci ") {
+		t.Errorf("exit %d, %q", code, stdout)
+	}
+}

@@ -42,7 +42,9 @@ type Client struct {
 //
 // Requests go through a transport that retries rate limits, 5xx answers and
 // lost connections (see WithClock, WithRetryBudget, WithRequestTimeout);
-// hc's Timeout bounds each attempt, not the call.
+// hc's Timeout bounds each attempt, not the call. Once a request gets no
+// answer to any of its attempts, later ones are sent once only, until
+// GitHub answers again (see ErrUnreachable).
 func New(hc *http.Client, baseURL, token string, opts ...Option) (*Client, error) {
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
@@ -62,7 +64,7 @@ func New(hc *http.Client, baseURL, token string, opts ...Option) (*Client, error
 		timeout = hc.Timeout
 	}
 	cfg := newConfig(timeout, opts)
-	gh := github.NewClient(wrapClient(hc, cfg))
+	gh := github.NewClient(wrapClient(hc, cfg, u.String()))
 	if token != "" {
 		gh = gh.WithAuthToken(token)
 	}
@@ -472,7 +474,9 @@ func createOnce[T any](ctx context.Context, c *Client, create func(context.Conte
 				}
 			}
 			got, err := create(ctx)
-			if err != nil && ctx.Err() == nil && mayHaveLanded(err) {
+			// GitHub could not be reached earlier and still cannot: the
+			// transport's breaker says not to spend retries on it.
+			if err != nil && ctx.Err() == nil && mayHaveLanded(err) && !errors.Is(err, ErrUnreachable) {
 				failures++
 				return got, &retryable{kind: kindFailure, wait: c.cfg.backoff(failures), err: err}
 			}

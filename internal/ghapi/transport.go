@@ -56,6 +56,11 @@ const (
 	// maxAnswer bounds what is buffered of one answer (a page of 100
 	// comments of 65,536 characters is about 26 MB at worst).
 	maxAnswer = 64 << 20
+	// probeTimeout bounds the one attempt a request gets while GitHub is
+	// unreachable: GitHub ends every REST request that takes over 10
+	// seconds itself ("Troubleshooting the REST API", Timeouts), so a
+	// GitHub that is up answers within it.
+	probeTimeout = 10 * time.Second
 )
 
 // config holds the options of New.
@@ -133,10 +138,53 @@ type retryable struct {
 	wait time.Duration
 	resp *http.Response
 	err  error
+	// unreachable: the attempt got no answer at all.
+	unreachable bool
 }
 
 func (r *retryable) Error() string { return r.err.Error() }
 func (r *retryable) Unwrap() error { return r.err }
+
+// ErrUnreachable matches (errors.Is) the error of a call that failed
+// because GitHub could not be reached at all: no answer to any attempt
+// (connection refused or reset, a failed name lookup, no answer within the
+// per-attempt timeout). HTTP answers, 5xx and rate limits included, never
+// match it.
+//
+// The first such call uses up its retries; from then on the client's
+// breaker is open: every request is sent once, without retries or backoff,
+// and fails at once with an error saying GitHub could not be reached
+// earlier, until a request gets an answer.
+var ErrUnreachable = errors.New("GitHub could not be reached")
+
+// unreachableError is the error of a request that got no answer: after
+// its last retry (earlier is nil, and the text is err's own), or at once
+// because GitHub could not be reached earlier (the breaker was open).
+type unreachableError struct {
+	api     string  // the API's base URL
+	earlier *outage // why the breaker is open; nil after the last retry
+	err     error   // this request's last attempt
+}
+
+// outage is the request that opened the breaker and its last error.
+type outage struct {
+	req string // "GET /repos/…"
+	err string
+}
+
+func (e *unreachableError) Error() string {
+	if e.earlier == nil {
+		return e.err.Error()
+	}
+	now := "now: " + e.err.Error()
+	if e.err.Error() == e.earlier.err {
+		now = "again now"
+	}
+	return fmt.Sprintf("GitHub at %s could not be reached (earlier %s: %s; %s); not retrying", e.api, e.earlier.req, e.earlier.err, now)
+}
+
+func (e *unreachableError) Unwrap() error        { return e.err }
+func (e *unreachableError) Is(target error) bool { return target == ErrUnreachable }
 
 // transport is an http.RoundTripper placed below go-github. It retries rate
 // limits (waiting as GitHub asks), 5xx answers and lost connections of
@@ -144,10 +192,15 @@ func (r *retryable) Unwrap() error { return r.err }
 type transport struct {
 	base http.RoundTripper
 	cfg  *config
+	api  string // the API's base URL, for messages; "" for the request's host
 
 	mu       sync.Mutex
 	pause    time.Time   // no request goes out before this
 	pauseErr *LimitError // why
+	// down is why GitHub could not be reached, set when a request ran out
+	// of retries without any answer: the breaker is open while it is not
+	// nil, and any answer closes it.
+	down *outage
 }
 
 type ctxKey int
@@ -222,7 +275,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		retry.OnRetry(func(_ uint, err error) {
 			var r *retryable
 			if errors.As(err, &r) && t.cfg.logf != nil {
-				t.cfg.logf("GitHub %s %s: %v; retrying in %s", req.Method, req.URL.Path, r.err, r.wait.Round(time.Millisecond))
+				// The caller's logf says "GitHub" already.
+				t.cfg.logf("%s %s: %v; retrying in %s", req.Method, req.URL.Path, r.err, r.wait.Round(time.Millisecond))
 			}
 		}),
 	)
@@ -236,9 +290,49 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if r.resp != nil {
 			return r.resp, nil
 		}
+		if r.unreachable {
+			t.trip(req, r.err)
+			return nil, &unreachableError{api: t.baseURL(req), err: r.err}
+		}
 		return nil, r.err
 	}
 	return nil, err
+}
+
+// trip opens the breaker: no attempt of req got an answer, so later
+// requests are sent once only, until one is answered.
+func (t *transport) trip(req *http.Request, err error) {
+	why := &outage{req: req.Method + " " + req.URL.Path, err: err.Error()}
+	t.mu.Lock()
+	opened := t.down == nil
+	t.down = why
+	t.mu.Unlock()
+	if opened && t.cfg.logf != nil {
+		t.cfg.logf("%s: %s; giving up: %s could not be reached, so until it answers every request is sent once, without retries",
+			why.req, why.err, t.baseURL(req))
+	}
+}
+
+// unreachable returns why the breaker is open, or nil when it is closed.
+func (t *transport) unreachable() *outage {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.down
+}
+
+// reached closes the breaker: GitHub answered.
+func (t *transport) reached() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.down = nil
+}
+
+// baseURL is the API's base URL, or the scheme and host of req.
+func (t *transport) baseURL(req *http.Request) string {
+	if t.api != "" {
+		return t.api
+	}
+	return req.URL.Scheme + "://" + req.URL.Host + "/"
 }
 
 // again reports whether r may be retried: within its kind's count, and with
@@ -266,7 +360,12 @@ func (t *transport) try(ctx context.Context, req *http.Request, getBody func() i
 	if wait, why := t.paused(); wait > 0 {
 		return nil, &retryable{kind: kindPause, wait: wait, err: why}
 	}
-	actx, cancel := context.WithTimeout(ctx, t.cfg.timeout)
+	down := t.unreachable()
+	timeout := t.cfg.timeout
+	if down != nil {
+		timeout = min(timeout, probeTimeout)
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r := req.Clone(actx)
 	if getBody != nil {
@@ -274,6 +373,7 @@ func (t *transport) try(ctx context.Context, req *http.Request, getBody func() i
 		r.GetBody = func() (io.ReadCloser, error) { return getBody(), nil }
 	}
 	resp, err := t.base.RoundTrip(r)
+	answered := err == nil
 	if err == nil {
 		// Read the whole answer within the attempt's deadline: a body that
 		// stalls halfway is a stuck request too.
@@ -284,16 +384,22 @@ func (t *transport) try(ctx context.Context, req *http.Request, getBody func() i
 			return nil, err
 		}
 		if actx.Err() != nil {
-			err = fmt.Errorf("GitHub did not answer within %s: %w", t.cfg.timeout, err)
+			err = fmt.Errorf("GitHub did not answer within %s: %w", timeout, err)
+		}
+		if !answered && down != nil {
+			// GitHub could not be reached earlier and still cannot: fail
+			// now rather than spend retries on it.
+			return nil, &unreachableError{api: t.baseURL(req), earlier: down, err: err}
 		}
 		// A request that never left may be sent again, even a POST; one
 		// that may have reached GitHub only when repeating it is harmless.
 		if idem || notSent(err) {
 			st.failures++
-			return nil, &retryable{kind: kindFailure, wait: t.cfg.backoff(st.failures), err: err}
+			return nil, &retryable{kind: kindFailure, unreachable: !answered, wait: t.cfg.backoff(st.failures), err: err}
 		}
 		return nil, err
 	}
+	t.reached()
 	now := t.cfg.clock.Now()
 	if le, wait := limit(resp, now, st); le != nil {
 		// GitHub refused the request without acting on it: repeating it is
@@ -479,7 +585,7 @@ func newConfig(timeout time.Duration, opts []Option) *config {
 // wrapClient returns a client whose transport is ours over hc's. hc's
 // Timeout becomes the per-attempt timeout: as a Client.Timeout it would
 // cover all retries and cut a rate-limit wait short.
-func wrapClient(hc *http.Client, cfg *config) *http.Client {
+func wrapClient(hc *http.Client, cfg *config, api string) *http.Client {
 	base := http.DefaultTransport
 	out := &http.Client{}
 	if hc != nil {
@@ -488,6 +594,6 @@ func wrapClient(hc *http.Client, cfg *config) *http.Client {
 		}
 		out.CheckRedirect, out.Jar = hc.CheckRedirect, hc.Jar
 	}
-	out.Transport = &transport{base: base, cfg: cfg}
+	out.Transport = &transport{base: base, cfg: cfg, api: api}
 	return out
 }

@@ -110,9 +110,16 @@ func (a *App) Duration() time.Duration {
 }
 
 // LogName is the log file path for app, relative to the output folder:
-// logs/<app path with / as __>.log (SPEC §9).
+// logs/<app path with / as __>.log (SPEC §9). Characters that artifact
+// uploads refuse (" : < > | * ? and control characters) become _.
 func LogName(app string) string {
-	return LogsDir + "/" + strings.ReplaceAll(app, "/", "__") + ".log"
+	name := strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune(`":<>|*?\`, r) {
+			return '_'
+		}
+		return r
+	}, strings.ReplaceAll(app, "/", "__"))
+	return LogsDir + "/" + name + ".log"
 }
 
 // Tally counts apps per outcome, the "totals" map of results.json.

@@ -59,7 +59,7 @@ func parseConfig(data []byte) ([]Category, error) {
 		return nil, err
 	}
 	if root == nil {
-		return nil, configErr(0, "the file is empty; it needs a categories: mapping (SPEC §10)")
+		return nil, configErr(0, "the file is empty; it needs a categories: mapping of each top-level folder to its label, command and ci")
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, configErr(root.Line, "the top level must be a mapping with the key categories, got %s", describe(root))
