@@ -157,6 +157,10 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 		if err := o.checkWizardSource("wizard-ref", "wizard-repository"); err != nil {
 			return nil, err
 		}
+	} else if o.WizardRefDefault != "" {
+		// As on the command line: a ref only means something when the
+		// wizard is built from source.
+		return nil, configErrorf("wizard-ref: %q is set, but wizard-command (%q) runs a ready wizard; remove one of them", o.WizardRefDefault, o.WizardCommand)
 	}
 	return o, nil
 }

@@ -338,6 +338,7 @@ func TestActionConfigErrors(t *testing.T) {
 		{"bad min-permission", "INPUT_MIN-PERMISSION", "owner", "min-permission"},
 		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
 		{"negative delay", "INPUT_RETRY-DELAY", "-5s", "negative"},
+		{"ref with a ready wizard", "INPUT_WIZARD-REF", "main", "wizard-ref"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
