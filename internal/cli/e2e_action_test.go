@@ -292,17 +292,7 @@ func TestActionHintOnPullRequest(t *testing.T) {
 
 // TestActionSchedule runs the target input with no PR: summary, outputs, files.
 func TestActionSchedule(t *testing.T) {
-	e := newE2E(t)
-	raw, err := os.ReadFile(fixtures("github", "events", "schedule.minimal-from-peter-evans-create-pull-request-issue-29.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(e.dir, "event.json")
-	if err := os.WriteFile(p, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e.env["GITHUB_EVENT_NAME"] = "schedule"
-	e.env["GITHUB_EVENT_PATH"] = p
+	e := scheduleE2E(t)
 	e.env["INPUT_TARGET"] = "basic-integration/python misc"
 	e.run()
 	if e.code != 0 {

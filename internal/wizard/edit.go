@@ -436,15 +436,7 @@ func (e *editor) server(pkg packageJSON) error {
 		src = insertTop(src, initBlock)
 	}
 	src = appendBlock(src, captures.String())
-	if err := e.write(entry, src); err != nil {
-		return err
-	}
-	if !e.opt.NoInit {
-		e.init = entry
-	}
-	e.step("Adding the PostHog client to %s", entry)
-	e.plan(entry, events)
-	return nil
+	return e.finishEntry(entry, src, events)
 }
 
 func (e *editor) next() error {
@@ -763,15 +755,7 @@ func (e *editor) python() error {
 	} else {
 		src = appendBlock(src, block)
 	}
-	if err := e.write(entry, src); err != nil {
-		return err
-	}
-	if !e.opt.NoInit {
-		e.init = entry
-	}
-	e.step("Adding the PostHog client to %s", entry)
-	e.plan(entry, events)
-	return nil
+	return e.finishEntry(entry, src, events)
 }
 
 func (e *editor) addPythonDependency() error {
@@ -835,4 +819,18 @@ func (e *editor) writeReport() error {
 		fmt.Fprintf(&b, "  - `%s` in `%s`\n", p.Name, p.File)
 	}
 	return e.write(ReportFile, b.String())
+}
+
+// finishEntry writes the edited entry file and records what the wizard
+// would report: where it initialised PostHog and the events it planned.
+func (e *editor) finishEntry(entry, src string, events []string) error {
+	if err := e.write(entry, src); err != nil {
+		return err
+	}
+	if !e.opt.NoInit {
+		e.init = entry
+	}
+	e.step("Adding the PostHog client to %s", entry)
+	e.plan(entry, events)
+	return nil
 }
