@@ -164,11 +164,9 @@ func TestCancelMidRun(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("wizard-ci did not exit after SIGTERM\n%s", stderr.String())
 	}
-	// Not a timed assertion: a generous bound that only catches a hang past
-	// GitHub's kill (SPEC §4 asks for about 7 s).
-	if took := time.Since(sent); took > 10*time.Second {
-		t.Errorf("took %s to stop after SIGTERM", took)
-	}
+	// How fast it stops is not asserted here (no timed assertions); the log
+	// says it, and the 20 s guard above only catches a hang.
+	t.Logf("stopped %s after SIGTERM", time.Since(sent).Round(time.Millisecond))
 	r := e.results()
 	if len(r.Apps) == 0 {
 		t.Fatal("no apps in results.json")
