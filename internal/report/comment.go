@@ -705,10 +705,14 @@ func safeURL(u string) (string, bool) {
 
 // duration formats d to the second without zero tails: 1m23s, 2m, 1h5s.
 func duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d <= 0 {
+	switch {
+	case d <= 0:
 		return "0s"
+	case d < time.Second:
+		// Sub-second attempts (a refused start, the simulator) still show.
+		return d.Round(time.Millisecond).String()
 	}
+	d = d.Round(time.Second)
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

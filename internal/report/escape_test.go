@@ -110,7 +110,7 @@ func TestFence(t *testing.T) {
 func TestDuration(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"0s": "0s", "400ms": "0s", "1.5s": "2s", "83s": "1m23s", "120s": "2m", "3600s": "1h", "3605s": "1h0m5s", "3660s": "1h1m",
+		"0s": "0s", "400ms": "400ms", "4321us": "4ms", "1.5s": "2s", "83s": "1m23s", "120s": "2m", "3600s": "1h", "3605s": "1h0m5s", "3660s": "1h1m",
 	} {
 		d, err := parseDuration(in)
 		if err != nil {

@@ -179,7 +179,11 @@ func decodeOne(data []byte) (*yaml.Node, error) {
 		}
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			line, _ := strconv.Atoi(m[1])
-			return nil, configErr(line, "invalid YAML: %s", m[2])
+			msg := "invalid YAML: " + m[2]
+			if lines := strings.Split(string(data), "\n"); line >= 1 && line <= len(lines) && strings.Contains(lines[line-1], "\t") {
+				msg += " (this line holds a tab: YAML indents with spaces only)"
+			}
+			return nil, configErr(line, "%s", msg)
 		}
 		return nil, configErr(0, "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}

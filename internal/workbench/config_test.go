@@ -81,7 +81,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"reserved all", "categories:\n  all:\n    ci: true\n", 2, "word of the /wizard-ci command"},
 		{"name with a space", "categories:\n  \"my apps\":\n    ci: true\n", 2, "spaces"},
 		{"merge key", "categories:\n  a:\n    <<: {ci: true}\n", 3, "keys must be plain names"},
-		{"tab indentation", "categories:\n\tbasic:\n    ci: true\n", 2, "invalid YAML"},
+		{"tab indentation", "categories:\n\tbasic:\n    ci: true\n", 2, "holds a tab"},
 		{"unterminated string", "categories:\n  a:\n    label: \"oops\n", 3, "invalid YAML"},
 		{"second document", "categories:\n  a:\n    ci: true\n---\ncategories: {}\n", 4, "second YAML document"},
 	}
