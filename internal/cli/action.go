@@ -412,9 +412,9 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 		return err
 	}
 	tokens := strings.Fields(firstNonEmpty(a.act.Input("target"), "all"))
-	program, targets, perrs := slash.Merge([][]string{tokens}, wb.IsProgram)
-	if len(perrs) > 0 {
-		return configErrorf("target: %s", joinErrors(perrs))
+	program, targets, err := mergeTargets(tokens, wb.IsProgram)
+	if err != nil {
+		return configErrorf("target: %v", err)
 	}
 	apps, err := wb.Select(targets, true)
 	if err != nil {

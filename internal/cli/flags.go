@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"unicode"
+
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/posthog/wizard-ci/internal/slash"
 	"io"
 	"strconv"
 	"strings"
@@ -110,4 +113,36 @@ func countWord(n int, word string) string {
 		return fmt.Sprintf("1 %s", word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// mergeTargets checks positional targets with the comment grammar's token
+// rules (so a look-alike letter or a stray character gets the same clear
+// message as in a comment) and merges them like one command line.
+func mergeTargets(tokens []string, isProgram func(string) bool) (program string, targets []string, err error) {
+	var problems []string
+	var line []string
+	for _, tok := range tokens {
+		if strings.ContainsFunc(tok, unicode.IsSpace) || strings.HasPrefix(tok, slash.RefPrefix) {
+			problems = append(problems, fmt.Sprintf("%q: one target per argument, without spaces (use --wizard-ref for a wizard ref)", tok))
+			continue
+		}
+		res := slash.Parse(slash.Command + " " + tok)
+		for _, e := range res.Errors {
+			problems = append(problems, fmt.Sprintf("%q: %s. %s", tok, e.Msg, e.Hint))
+		}
+		for _, l := range res.Lines {
+			line = append(line, l...)
+		}
+	}
+	if len(problems) == 0 {
+		var perrs []*slash.ParseError
+		program, targets, perrs = slash.Merge([][]string{line}, isProgram)
+		for _, e := range perrs {
+			problems = append(problems, e.Error())
+		}
+	}
+	if len(problems) > 0 {
+		return "", nil, configErrorf("%s", strings.Join(problems, "\n"))
+	}
+	return program, targets, nil
 }

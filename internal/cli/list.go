@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/posthog/wizard-ci/internal/report"
-	"github.com/posthog/wizard-ci/internal/slash"
 )
 
 // listCmd prints the resolved apps, one bare path per line.
@@ -23,9 +22,9 @@ func listCmd(args []string, d Deps) error {
 	if len(pos) == 0 {
 		pos = []string{"all"}
 	}
-	_, targets, perrs := slash.Merge([][]string{pos}, wb.IsProgram)
-	if len(perrs) > 0 {
-		return configErrorf("%s", joinErrors(perrs))
+	_, targets, err := mergeTargets(pos, wb.IsProgram)
+	if err != nil {
+		return err
 	}
 	apps, err := wb.Select(targets, false)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/posthog/wizard-ci/internal/ghaction"
-	"github.com/posthog/wizard-ci/internal/slash"
 	"github.com/posthog/wizard-ci/internal/workbench"
 )
 
@@ -90,9 +89,9 @@ func planCmd(args []string, d Deps) error {
 	}
 	// The same resolution as `run`, so `run --shard i/n <targets>` selects
 	// the same apps before it splits them.
-	_, targets, perrs := slash.Merge([][]string{pos}, wb.IsProgram)
-	if len(perrs) > 0 {
-		return configErrorf("%s", joinErrors(perrs))
+	_, targets, err := mergeTargets(pos, wb.IsProgram)
+	if err != nil {
+		return err
 	}
 	apps, err := wb.Select(targets, false)
 	if err != nil {

@@ -173,9 +173,9 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if err != nil {
 		return err
 	}
-	program, targets, perrs := slash.Merge([][]string{pos}, wb.IsProgram)
-	if len(perrs) > 0 {
-		return configErrorf("%s", joinErrors(perrs))
+	program, targets, err := mergeTargets(pos, wb.IsProgram)
+	if err != nil {
+		return err
 	}
 	o.Targets = targets
 	apps, err := wb.Select(targets, false)

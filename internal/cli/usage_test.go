@@ -73,3 +73,22 @@ func TestVersion(t *testing.T) {
 		t.Errorf("exit %d, %q", code, stdout)
 	}
 }
+
+// TestCLITargetsUseTheGrammar: positional targets get the comment grammar's
+// token checks, so a look-alike letter is named instead of "did you mean"
+// the identical-looking target.
+func TestCLITargetsUseTheGrammar(t *testing.T) {
+	t.Parallel()
+	wb := filepath.Join(repoRoot, "workbench")
+	for _, tc := range []struct{ arg, want string }{
+		{"b\u0430sic-integration", "which no target has"},
+		{"wizard:main", "--wizard-ref"},
+		{"basic integration", "without spaces"},
+		{"../etc", ""},
+	} {
+		code, _, stderr := runMain(t, "list", tc.arg, "--workbench", wb)
+		if code != ExitConfig || !strings.Contains(stderr, tc.want) {
+			t.Errorf("list %q: exit %d, %q; want exit 2 naming %q", tc.arg, code, stderr, tc.want)
+		}
+	}
+}
