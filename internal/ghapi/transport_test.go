@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/posthog/wizard-ci/internal/runner/runnertest"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,41 +26,13 @@ var epoch = time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 
 // instantClock fires every After at once, moving its time forward by the
 // duration and recording it, so a test reads back every wait the client
-// made without sleeping.
-type instantClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	waits []time.Duration
-}
+// made without sleeping. No wait is a watchdog here, so none is held back.
+type instantClock = runnertest.InstantClock
 
-func newInstantClock(start time.Time) *instantClock { return &instantClock{now: start} }
-
-func (c *instantClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *instantClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.waits = append(c.waits, d)
-	c.now = c.now.Add(max(d, 0))
-	ch := make(chan time.Time, 1)
-	ch <- c.now
-	return ch
-}
-
-func (c *instantClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func (c *instantClock) Waits() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.Clone(c.waits)
+func newInstantClock(start time.Time) *instantClock {
+	c := runnertest.NewInstantClock(start)
+	c.Horizon = time.Duration(1<<63 - 1)
+	return c
 }
 
 // faulty is a stateful fake whose faults fi decides on the client's clock.
@@ -308,7 +280,7 @@ func TestRetryBudget(t *testing.T) {
 		if n := s.Count("GET", fakegh.RoutePull); n != 1 {
 			t.Errorf("%d requests, want still 1", n)
 		}
-		clk.advance(time.Hour)
+		clk.Advance(time.Hour)
 		if _, err := c.PullRequest(t.Context(), repo, 5); err != nil {
 			t.Errorf("after the reset: %v", err)
 		}
@@ -340,7 +312,7 @@ func TestGoGitHubNeverShortCircuits(t *testing.T) {
 		t.Fatalf("plain go-github: %v after %d requests; the test no longer shows the hazard", err, len(s.Log()))
 	}
 
-	clk.advance(5 * time.Minute) // past the fake's block
+	clk.Advance(5 * time.Minute) // past the fake's block
 	fi.Script("GET", last)
 	for i := range 2 {
 		if _, err := c.PullRequest(t.Context(), repo, 5); err != nil {
@@ -372,7 +344,7 @@ func TestAfterGivingUp(t *testing.T) {
 	if _, err := c.PullRequest(t.Context(), repo, 5); !errors.As(err, &le) {
 		t.Fatalf("PullRequest = %v, want a *LimitError", err)
 	}
-	clk.advance(30 * time.Second)
+	clk.Advance(30 * time.Second)
 	if _, err := c.PullRequest(t.Context(), repo, 5); err != nil {
 		t.Fatalf("after the limit: %v", err)
 	}

@@ -69,6 +69,14 @@ func (c *InstantClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
+// Advance moves the time forward by d without recording a wait, as time
+// passing outside the code under test.
+func (c *InstantClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 // Waits returns every duration passed to After below Horizon, in call
 // order.
 func (c *InstantClock) Waits() []time.Duration {
