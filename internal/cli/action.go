@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -309,19 +308,17 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	if err := gh.React(ctx, a.repo, ev.Comment.ID, "eyes"); err != nil {
 		fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
 	}
+	// SPEC §3: the final report says so when the PR head moved meanwhile.
+	o.HeadNow = func(ctx context.Context) (string, error) {
+		pr, err := gh.PullRequest(ctx, a.repo, number)
+		if err != nil {
+			return "", err
+		}
+		return pr.HeadSHA, nil
+	}
 	sink := gh.CommentSink(a.repo, number, report.ResultsMarker(o.RunID))
 	res, runErr := execute(ctx, o, a.d, wb, program, apps, newTerminal(a.d, o.Policy), sink)
 	if res != nil {
-		// SPEC §3: say so when the PR head moved while the run was going.
-		if now, err := gh.PullRequest(context.WithoutCancel(ctx), a.repo, number); err == nil && now.HeadSHA != o.HeadSHA {
-			res.Run.HeadMoved = now.HeadSHA
-			_ = results.Write(o.OutDir, res)
-			body := report.Comment(res, report.CommentOptions{Previous: o.Previous, Config: configTable(o)})
-			_ = os.WriteFile(filepath.Join(o.OutDir, results.CommentFile), []byte(body), 0o644)
-			if err := sink.Publish(context.WithoutCancel(ctx), body); err != nil && runErr == nil {
-				runErr = &publishError{err}
-			}
-		}
 		verdict := "+1"
 		if exitFor(res, "failure") != nil {
 			verdict = "-1"

@@ -60,6 +60,9 @@ type RunOptions struct {
 	Previous string
 	// Secrets are masked everywhere besides the API key.
 	Secrets []string
+	// HeadNow, when set, reads the PR head again as the run ends, so the
+	// final report can say the head moved (SPEC §3) in its one final write.
+	HeadNow func(ctx context.Context) (string, error)
 
 	// Building the wizard from source (SPEC §4), when WizardCommand is "".
 	WizardRepository   string // owner/name; "" is PostHog/wizard
@@ -419,8 +422,15 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 			m.update(a)
 		}
 	}
+	var moved string
+	if o.HeadNow != nil {
+		if now, err := o.HeadNow(context.WithoutCancel(ctx)); err == nil && now != o.HeadSHA {
+			moved = now
+		}
+	}
 	m.mu.Lock()
 	m.res.Run.FinishedAt = d.Clock.Now().UTC()
+	m.res.Run.HeadMoved = moved
 	m.mu.Unlock()
 
 	res := m.snapshot()
