@@ -30,7 +30,6 @@ const (
 type cliResult struct {
 	code           int
 	stdout, stderr string
-	out            string // the output folder
 }
 
 // runCLI runs the real binary's `run` sub-command in dir with exactly env.

@@ -225,17 +225,6 @@ func firstNonEmpty(a ...string) string {
 	return ""
 }
 
-func joinErrors[E error](errs []E) string {
-	var b strings.Builder
-	for i, e := range errs {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
 func loadWorkbench(dir string) (*workbench.Workbench, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
