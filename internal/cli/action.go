@@ -270,9 +270,7 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 	var apps []workbench.App
 	if len(perrs) == 0 {
 		if apps, err = wb.Select(targets, true); err != nil {
-			for _, line := range strings.Split(describeSelectError(err, "markdown"), "\n") {
-				problems = append(problems, line)
-			}
+			problems = append(problems, strings.Split(describeSelectError(err, "markdown"), "\n")...)
 		}
 	}
 	if len(problems) > 0 {

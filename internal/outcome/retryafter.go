@@ -57,7 +57,7 @@ func retryAfterLower(lower []byte) time.Duration {
 // mayAdviseWait is a cheap test that one of retryAfterRes could match: a
 // digit, and "retry", "again", "wait", or "in" followed by a number.
 func mayAdviseWait(lower []byte) bool {
-	if bytes.IndexAny(lower, "0123456789") < 0 {
+	if !bytes.ContainsAny(lower, "0123456789") {
 		return false
 	}
 	for _, kw := range [][]byte{[]byte("retry"), []byte("again"), []byte("wait")} {
