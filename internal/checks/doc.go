@@ -19,7 +19,7 @@
 //     every event expect.yml lists is captured somewhere;
 //   - secrets: no personal API key (phx_), GitHub token, Anthropic key, AWS
 //     access key or configured secret value — and no project token (phc_)
-//     unless allow-project-token — was written into a file;
+//     unless allow-project-token, or in a local .env file — was written into a file;
 //   - command: the app's check argv still passes (only when expect.yml
 //     declares one).
 //

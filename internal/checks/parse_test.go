@@ -235,3 +235,15 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		}
 	}
 }
+
+func TestDotenvFile(t *testing.T) {
+	for rel, want := range map[string]bool{
+		".env": true, ".env.local": true, ".env.production.local": true, "apps/web/.env.development": true,
+		".env.example": false, ".env.Sample": false, ".env.template": false, "config/.env.dist": false,
+		".env.": false, ".envrc": false, "env": false, "x.env": false, ".env/secret": false, "src/index.js": false,
+	} {
+		if got := dotenvFile(rel); got != want {
+			t.Errorf("dotenvFile(%q) = %v, want %v", rel, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"path"
 	"regexp"
 	"strings"
 )
@@ -100,3 +101,25 @@ func findSecrets(src string, configured []string) []leak {
 }
 
 func lineAt(src string, at int) int { return strings.Count(src[:at], "\n") + 1 }
+
+// dotenvFile reports whether rel is a local environment file (.env,
+// .env.local, .env.production…), where the public project token belongs:
+// the wizard writes NEXT_PUBLIC_POSTHOG_KEY=phc_… there for Next.js, and such
+// files stay out of version control. Templates that are committed
+// (.env.example, .env.sample, .env.template, .env.dist) are source, and a
+// personal key or other secret is refused in every file.
+func dotenvFile(rel string) bool {
+	base := path.Base(rel)
+	if base == ".env" {
+		return true
+	}
+	suffix, ok := strings.CutPrefix(base, ".env.")
+	if !ok || suffix == "" {
+		return false
+	}
+	switch strings.ToLower(suffix) {
+	case "example", "sample", "template", "dist", "defaults", "schema":
+		return false
+	}
+	return true
+}
