@@ -7,10 +7,19 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
+
+// TagEnv names the variable that tags every process of one attempt: the
+// wizard and whatever it starts inherit it, so signals reach processes that
+// left the process group too (see signalTagged).
+const TagEnv = "WIZARD_CI_PROCESS"
+
+var tagSeq atomic.Uint64
 
 // ExecStarter starts real processes with os/exec, each in a new process
 // group, so a signal reaches the wizard and everything it spawned. It never
@@ -34,9 +43,12 @@ func (ExecStarter) Start(ctx context.Context, s Spec) (Process, error) {
 	}
 	cmd := exec.Command(s.Argv[0], s.Argv[1:]...)
 	cmd.Dir = s.Dir
-	cmd.Env = s.Env
+	tag := TagEnv + "=" + strconv.Itoa(os.Getpid()) + "." + strconv.FormatUint(tagSeq.Add(1), 10)
+	// Last wins when os/exec removes duplicates, so an inherited tag (a
+	// wizard-ci run inside a wizard) is replaced, not reused.
+	cmd.Env = append(s.Env[:len(s.Env):len(s.Env)], tag)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &execProcess{cmd: cmd}
+	p := &execProcess{cmd: cmd, tag: tag}
 	// Our own pipes instead of cmd.Stdout = writer: Wait can then return
 	// when the wizard exits and kill what it left behind, instead of
 	// waiting for every holder of the pipe to close it.
@@ -80,17 +92,21 @@ func (ExecStarter) Start(ctx context.Context, s Spec) (Process, error) {
 type execProcess struct {
 	cmd     *exec.Cmd
 	pgid    int
+	tag     string // TagEnv=value, in the environment of everything it started
 	readers []*os.File
 	copying sync.WaitGroup
 }
 
-// Signal sends sig to the whole process group.
+// Signal sends sig to the whole process group and to the processes that
+// left it.
 func (p *execProcess) Signal(sig Sig) error {
 	s := syscall.SIGTERM
 	if sig == SIGKILL {
 		s = syscall.SIGKILL
 	}
-	if err := syscall.Kill(-p.pgid, s); err != nil && !errors.Is(err, syscall.ESRCH) {
+	err := syscall.Kill(-p.pgid, s)
+	signalTagged(p.tag, s)
+	if err != nil && !errors.Is(err, syscall.ESRCH) {
 		return err
 	}
 	return nil
@@ -101,9 +117,10 @@ func (p *execProcess) Signal(sig Sig) error {
 // signal ended it.
 func (p *execProcess) Wait() (code int, signaled bool, err error) {
 	werr := p.cmd.Wait()
-	// Stragglers of the group (an MCP server, a dev server) must not
-	// outlive the attempt.
+	// Stragglers (an MCP server, a dev server, a daemon that called
+	// setsid) must not outlive the attempt.
 	_ = syscall.Kill(-p.pgid, syscall.SIGKILL)
+	signalTagged(p.tag, syscall.SIGKILL)
 	done := make(chan struct{})
 	go func() { p.copying.Wait(); close(done) }()
 	select {

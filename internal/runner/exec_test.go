@@ -33,7 +33,10 @@ const helperEnv = "WIZARD_CI_TEST_HELPER"
 //
 //	sleep         start a grandchild, print its pid and "ready", sleep
 //	sleep-stubborn the same, ignoring SIGTERM
+//	detached      sleep, with a grandchild in a session of its own (setsid)
+//	              that ignores SIGTERM: out of reach of the process group
 //	grandchild    sleep
+//	grandchild-stubborn sleep, ignoring SIGTERM
 //	echo          print the arguments, the key's presence and a secret, exit 3
 //	simulate      the built-in wizard simulator (wizard.Simulate)
 func TestMain(m *testing.M) {
@@ -45,10 +48,13 @@ func TestMain(m *testing.M) {
 
 func helper(mode string) int {
 	switch mode {
-	case "grandchild":
+	case "grandchild", "grandchild-stubborn":
+		if mode == "grandchild-stubborn" {
+			signal.Ignore(syscall.SIGTERM)
+		}
 		time.Sleep(time.Hour)
 		return 0
-	case "sleep", "sleep-stubborn":
+	case "sleep", "sleep-stubborn", "detached":
 		if mode == "sleep-stubborn" {
 			signal.Ignore(syscall.SIGTERM)
 		}
@@ -59,6 +65,10 @@ func helper(mode string) int {
 		}
 		gc := exec.Command(self)
 		gc.Env = append(os.Environ(), helperEnv+"=grandchild")
+		if mode == "detached" {
+			gc.Env = append(os.Environ(), helperEnv+"=grandchild-stubborn")
+			gc.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		}
 		if err := gc.Start(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -217,10 +227,11 @@ func TestExecTimeout(t *testing.T) {
 	}
 }
 
-// TestExecCancel: cancelling the run stops a real wizard and its children.
+// TestExecCancel: cancelling the run stops a real wizard and its children,
+// a detached one that ignores SIGTERM included.
 func TestExecCancel(t *testing.T) {
 	t.Parallel()
-	for _, mode := range []string{"sleep", "sleep-stubborn"} {
+	for _, mode := range []string{"sleep", "sleep-stubborn", "detached"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			clock := runnertest.NewManualClock(time.Time{})
