@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
+
+	"github.com/mattn/go-runewidth"
 
 	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/results"
@@ -48,6 +49,34 @@ func (t *terminal) app(a results.App, done, total int) {
 	fmt.Fprintf(t.d.Stderr, "[%d/%d] %s %s: %s%s\n", done, total, a.Outcome.Emoji(), a.App, a.Outcome, attemptsNote(a))
 }
 
+// columns lays rows out in columns gap cells apart, measuring what a
+// terminal draws (an emoji takes two cells; text/tabwriter counts code
+// points, which misaligns them). No line ends in spaces.
+func columns(rows [][]string, gap int) string {
+	var width []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], runewidth.StringWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		var line strings.Builder
+		for i, c := range r {
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", width[i]-runewidth.StringWidth(c)+gap))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 func attemptsNote(a results.App) string {
 	if len(a.Attempts) <= 1 {
 		if a.Reason != "" && a.Outcome != outcome.Success {
@@ -85,8 +114,7 @@ func textTable(r *results.Results) string {
 	if r.Run.Error != "" {
 		fmt.Fprintf(&b, "❌ stopped before the first app: %s\n\n", r.Run.Error)
 	}
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "APP\tRESULT\tATTEMPTS\tTIME\tCHECKS\tDETAILS")
+	rows := [][]string{{"APP", "RESULT", "ATTEMPTS", "TIME", "CHECKS", "DETAILS"}}
 	for _, a := range r.Apps {
 		res := string(a.Outcome)
 		if res == "" {
@@ -104,9 +132,9 @@ func textTable(r *results.Results) string {
 		if a.Checks != nil {
 			checks = fmt.Sprintf("%d/%d", a.Checks.Passed, a.Checks.Total)
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\n", a.App, a.Outcome.Emoji(), res, att, roundDuration(a.Duration()), checks, detail)
+		rows = append(rows, []string{a.App, a.Outcome.Emoji() + " " + res, att, roundDuration(a.Duration()).String(), checks, detail})
 	}
-	tw.Flush()
+	b.WriteString(columns(rows, 2))
 	t := results.Tally(r.Apps)
 	fmt.Fprintf(&b, "\n%d/%d succeeded", t[string(outcome.Success)], len(r.Apps))
 	for _, k := range sortedKeys(t) {

@@ -68,7 +68,9 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 // MarshalText implements encoding.TextMarshaler.
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o), nil }
 
-// Emoji is the symbol shown next to the outcome name in tables.
+// Emoji is the symbol shown next to the outcome name in tables. Each is one
+// code point that terminals draw two cells wide (no variation selector), so
+// text tables line up whatever the outcome.
 func (o Outcome) Emoji() string {
 	switch o {
 	case Success:
@@ -79,16 +81,18 @@ func (o Outcome) Emoji() string {
 		return "🟠"
 	case Provisioning, RateLimited, Overloaded, QuotaExhausted:
 		return "⏳"
-	case Auth, Config:
+	case Auth:
 		return "🔑"
+	case Config:
+		return "🔧"
 	case Precondition:
 		return "🧩"
 	case Timeout:
-		return "⏱️"
+		return "⏰"
 	case Cancelled:
 		return "🛑"
 	case Skipped:
-		return "⏭️"
+		return "⏩"
 	default:
 		return "❌"
 	}

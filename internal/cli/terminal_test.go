@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/posthog/wizard-ci/internal/outcome"
+	"github.com/posthog/wizard-ci/internal/results"
+)
+
+// TestTextTableAligned: whatever the outcomes, the columns of the terminal
+// table start at the same cell on every line, and no line ends in spaces.
+func TestTextTableAligned(t *testing.T) {
+	r := &results.Results{}
+	for _, o := range outcome.All {
+		r.Apps = append(r.Apps, results.App{
+			App: "cat/" + string(o), Outcome: o,
+			Attempts: []results.Attempt{{Outcome: o, DurationMS: 1500}},
+		})
+	}
+	lines := strings.Split(strings.TrimSpace(textTable(r)), "\n")
+	header := lines[0]
+	col := runewidth.StringWidth(header[:strings.Index(header, "ATTEMPTS")])
+	for _, l := range lines[1 : len(r.Apps)+1] {
+		if strings.TrimRight(l, " ") != l {
+			t.Errorf("line %q ends in spaces", l)
+		}
+		// The attempts column holds "1": find it after the outcome name.
+		i := strings.Index(l, " 1 ")
+		if i < 0 {
+			t.Fatalf("line %q has no attempts cell", l)
+		}
+		if got := runewidth.StringWidth(l[:i+1]); got != col {
+			t.Errorf("line %q: attempts column starts at cell %d, header at %d", l, got, col)
+		}
+	}
+}
