@@ -13,7 +13,14 @@ import (
 // can prove no wizard ran), prints WIZARD_CI_TEST_PRINT, and then behaves as
 // the simulator. The preflight's `--version` is answered without counting as
 // a start.
+//
+// When a test runs the simulator through Deps.Self (SystemDeps), Self is
+// this test binary: it must play the simulator, not run every test again,
+// which would start itself without end.
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "__simulate-wizard" {
+		os.Exit(wizard.Simulate(os.Args[2:], os.Getenv, os.Stdout, os.Stderr))
+	}
 	if trace := os.Getenv("WIZARD_CI_TEST_WIZARD"); trace != "" {
 		if len(os.Args) == 2 && os.Args[1] == "--version" {
 			fmt.Println(wizard.Version)
