@@ -15,6 +15,7 @@ import (
 	"github.com/posthog/wizard-ci/internal/publish"
 	"github.com/posthog/wizard-ci/internal/report"
 	"github.com/posthog/wizard-ci/internal/results"
+	"github.com/posthog/wizard-ci/internal/secrets"
 	"github.com/posthog/wizard-ci/internal/slash"
 	"github.com/posthog/wizard-ci/internal/wizard"
 	"github.com/posthog/wizard-ci/internal/workbench"
@@ -92,6 +93,18 @@ func (a *actionCtx) validateInputs() error {
 		return err
 	}
 	return (&RunOptions{}).settings(a.act.Input)
+}
+
+// warnf reports a problem that does not stop the action as a warning
+// annotation, which the log highlights and the run's page lists.
+// go-githubactions escapes the text, so a newline or "::" in it cannot
+// start a workflow command of its own; secrets are masked first, as the
+// runner masks only what it was told to before.
+func (a *actionCtx) warnf(format string, args ...any) {
+	m := secrets.NewMasker()
+	m.Add(a.token)
+	m.Add(a.act.Input("posthog-api-key"))
+	a.act.Warningf("%s", m.Mask(fmt.Sprintf(format, args...)))
 }
 
 func (a *actionCtx) client() (*ghapi.Client, error) {
@@ -172,7 +185,7 @@ func (a *actionCtx) onPullRequest(ctx context.Context) error {
 	if a.ev.PullRequest == nil {
 		return configErrorf("pull_request event without a pull_request")
 	}
-	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"))
+	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"), a.warnf)
 	if err != nil {
 		return err
 	}
@@ -238,7 +251,7 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 	}
 
 	wbDir := firstNonEmpty(a.act.Input("workbench"), "workbench")
-	wb, err := loadWorkbench(wbDir)
+	wb, err := loadWorkbench(wbDir, a.warnf)
 	if err != nil {
 		return err
 	}
@@ -304,7 +317,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	program := c.program
 	o.Targets, o.PR, o.HeadSHA, o.WizardRef, o.Previous = c.targets, number, pr.HeadSHA, c.wizardRef, c.previous
 	if err := gh.React(ctx, a.repo, ev.Comment.ID, "eyes"); err != nil {
-		fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+		a.warnf("could not react to the comment: %v", err)
 	}
 	// SPEC §3: the final report says so when the PR head moved meanwhile.
 	o.HeadNow = func(ctx context.Context) (string, error) {
@@ -322,7 +335,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 			verdict = "-1"
 		}
 		if err := gh.React(context.WithoutCancel(ctx), a.repo, ev.Comment.ID, verdict); err != nil {
-			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+			a.warnf("could not react to the comment: %v", err)
 		}
 	}
 	return a.finish(res, o, sink.URL(), runErr)
@@ -402,7 +415,7 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	wb, err := loadWorkbench(o.Workbench)
+	wb, err := loadWorkbench(o.Workbench, a.warnf)
 	if err != nil {
 		return err
 	}
@@ -436,7 +449,7 @@ func (a *actionCtx) finish(res *results.Results, o *RunOptions, commentURL strin
 	fmt.Fprintln(a.d.Stderr, textTable(res))
 	if a.d.Getenv("GITHUB_STEP_SUMMARY") != "" {
 		if err := a.act.AddStepSummary(report.Summary(res)); err != nil {
-			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not write the job summary: %v\n", err)
+			a.warnf("could not write the job summary: %v", err)
 		}
 	}
 	t := results.Tally(res.Apps)
@@ -501,7 +514,7 @@ func (a *actionCtx) reply(ctx context.Context, number int, body, reaction string
 	}
 	if reaction != "" && a.ev.Comment != nil {
 		if err := gh.React(ctx, a.repo, a.ev.Comment.ID, reaction); err != nil {
-			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+			a.warnf("could not react to the comment: %v", err)
 		}
 	}
 	if _, err := gh.CreateComment(ctx, a.repo, number, body); err != nil {

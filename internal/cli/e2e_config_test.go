@@ -1,0 +1,55 @@
+package cli
+
+// End-to-end tests of how the action reports problems of the repository's
+// configuration and of its own reporting.
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/posthog/wizard-ci/internal/fakegh"
+)
+
+// pullRequestEvent writes a pull_request event for PR number from the real
+// payload in the fixtures.
+func (e *e2e) pullRequestEvent(action string, number int) {
+	e.t.Helper()
+	ev := map[string]any{}
+	raw, err := os.ReadFile(fixtures("github", "events", "pull_request.opened.payload.json"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := jsonUnmarshal(raw, &ev); err != nil {
+		e.t.Fatal(err)
+	}
+	ev["action"] = action
+	ev["number"] = number
+	ev["pull_request"].(map[string]any)["number"] = number
+	e.writeEvent("pull_request", ev)
+}
+
+// TestActionWarnsAboutUnlistedFolders: a top-level folder wizard-ci.yml does
+// not name is a warning annotation in action mode (SPEC §10: reported, not
+// run); the hint is still posted.
+func TestActionWarnsAboutUnlistedFolders(t *testing.T) {
+	e := newE2E(t)
+	wb := ciWorkbench(t)
+	writeTree(t, wb, map[string]string{"stray/app/package.json": "{}"})
+	e.env["INPUT_WORKBENCH"] = wb
+	e.rs.AddPull(fakegh.PullRequest{Number: 12})
+	e.pullRequestEvent("opened", 12)
+	e.run()
+	if e.code != 0 {
+		t.Fatalf("exit %d\n%s", e.code, e.stderr)
+	}
+	if !hasAnnotation(e.stdout, "warning", `the top-level folder "stray" is not a category in `) {
+		t.Errorf("no warning annotation about stray/:\nstdout:\n%s\nstderr:\n%s", e.stdout, e.stderr)
+	}
+	if strings.Contains(e.stderr, "wizard-ci: warning:") {
+		t.Errorf("a plain warning line in action mode:\n%s", e.stderr)
+	}
+	if bots := e.botComments(12); len(bots) != 1 || strings.Contains(bots[0].Body, "stray") {
+		t.Errorf("hint comments: %+v", bots)
+	}
+}
