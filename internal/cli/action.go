@@ -310,6 +310,11 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	if err != nil {
 		return err
 	}
+	// A broken expect.yml is the repository's configuration problem, handled
+	// like a broken wizard-ci.yml: before anything is posted or started.
+	if err := workbench.CheckExpects(o.Workbench, c.apps); err != nil {
+		return configErrorf("%v", err)
+	}
 	apps, err := shardApps(c.apps, o.Shard)
 	if err != nil {
 		return err
@@ -427,6 +432,9 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	apps, err := wb.Select(targets, true)
 	if err != nil {
 		return configErrorf("target: %s", describeSelectError(err, "terminal"))
+	}
+	if err := workbench.CheckExpects(o.Workbench, apps); err != nil {
+		return configErrorf("%v", err)
 	}
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/posthog/wizard-ci/internal/results"
 )
 
 // runSystem runs one sub-command in-process with the production
@@ -85,5 +87,28 @@ func TestUnlistedFolderWarning(t *testing.T) {
 	code, stdout, stderr = runSystem(t, "list", "all", "--workbench", empty)
 	if code != ExitOK || stderr != "" || strings.Count(stdout, "\n") != 2 {
 		t.Errorf("empty category: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// TestBrokenExpectStopsTheRun: a broken expect.yml is found before any
+// wizard starts: exit 2, every broken file named with its line, no app run
+// (before the fix each such app ran and came out checks-failed).
+func TestBrokenExpectStopsTheRun(t *testing.T) {
+	t.Parallel()
+	wb := nodeWorkbench(t)
+	writeTree(t, wb, map[string]string{
+		"basic-integration/express/todo/.wizard-ci/expect.yml":   "sdk: posthog-node\ninit: server.js\n",
+		"basic-integration/node/cli-notes/.wizard-ci/expect.yml": "sdk: posthog-node\n\tevents: [a]\n",
+	})
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := runSystem(t, "run", "all", "--wizard=simulate", "--workbench", wb, "--out", out)
+	want := "wizard-ci: nothing was run: the expect.yml of 2 apps cannot be used; fix these files:\n" +
+		"  " + filepath.Join(wb, "basic-integration/express/todo/.wizard-ci/expect.yml") + `:2: init must be a list such as [index.js], got the string "server.js"` + "\n" +
+		"  " + filepath.Join(wb, "basic-integration/node/cli-notes/.wizard-ci/expect.yml") + ":2: invalid YAML"
+	if code != ExitConfig || stdout != "" || !strings.HasPrefix(stderr, want) {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s\nwant exit 2 and:\n%s…", code, stdout, stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(out, results.JSONFile)); err == nil {
+		t.Error("results.json was written; no app should have run")
 	}
 }

@@ -53,3 +53,52 @@ func TestActionWarnsAboutUnlistedFolders(t *testing.T) {
 		t.Errorf("hint comments: %+v", bots)
 	}
 }
+
+// TestActionBrokenExpect: a broken expect.yml of a selected app is the
+// repository's configuration problem, found before anything is posted or
+// started and handled like a broken wizard-ci.yml: exit 2 naming every
+// file and line, no results comment, no wizard.
+func TestActionBrokenExpect(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"expect.yml", map[string]string{
+			"basic-integration/express/todo/.wizard-ci/expect.yml":   "allow-project-token: maybe\n",
+			"basic-integration/node/cli-notes/.wizard-ci/expect.yml": "sdk: posthog-node\nevnts: [a]\n",
+		}, []string{
+			"nothing was run: the expect.yml of 2 apps cannot be used",
+			"express/todo/.wizard-ci/expect.yml:1: allow-project-token must be true or false",
+			`node/cli-notes/.wizard-ci/expect.yml:2: unknown key "evnts"`,
+		}},
+		{"wizard-ci.yml, for comparison", map[string]string{
+			"wizard-ci.yml": "categories:\n  basic-integration:\n    ci: yes\n",
+		}, []string{"wizard-ci.yml:3: basic-integration.ci must be true or false"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			wb := nodeWorkbench(t)
+			writeTree(t, wb, tc.files)
+			e.env["INPUT_WORKBENCH"] = wb
+			e.rs.AddPull(fakegh.PullRequest{Number: 7})
+			e.rs.SetRole("maintainer-1", "write")
+			e.commentEvent("created", 7, "maintainer-1", "User", "/wizard-ci basic-integration")
+			e.run()
+			if e.code != ExitConfig {
+				t.Errorf("exit %d, want %d\nstderr:\n%s", e.code, ExitConfig, e.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(e.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, e.stderr)
+				}
+			}
+			if bots := e.botComments(7); len(bots) != 0 {
+				t.Errorf("%d comments posted, want none: %q", len(bots), bots[0].Body)
+			}
+			if e.wizardStarted() {
+				t.Error("a wizard started")
+			}
+		})
+	}
+}

@@ -185,6 +185,10 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if err != nil {
 		return configErrorf("%s", describeSelectError(err, "terminal"))
 	}
+	// Every selected app, not only this shard's: each leg then fails alike.
+	if err := workbench.CheckExpects(o.Workbench, apps); err != nil {
+		return configErrorf("%v", err)
+	}
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
 	}
