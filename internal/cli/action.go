@@ -45,6 +45,15 @@ type actionCtx struct {
 }
 
 func actionCmd(ctx context.Context, d Deps) error {
+	// SPEC §7: an empty value means unset, for the runner's GITHUB_*
+	// variables as for inputs; a blank one is empty too.
+	getenv := d.Getenv
+	d.Getenv = func(key string) string {
+		if strings.HasPrefix(key, "GITHUB_") {
+			return strings.TrimSpace(getenv(key))
+		}
+		return getenv(key)
+	}
 	act := ghaction.New(d.Getenv, d.Stdout)
 	a := &actionCtx{d: d, act: act}
 	a.token = act.Input("github-token")
@@ -58,11 +67,11 @@ func actionCmd(ctx context.Context, d Deps) error {
 	}
 
 	name := d.Getenv("GITHUB_EVENT_NAME")
+	if name == "" {
+		return configErrorf("GITHUB_EVENT_NAME is not set: `wizard-ci action` runs as a GitHub Action step (for a local run use `wizard-ci run`)")
+	}
 	ev, err := ghaction.ReadEvent(name, d.Getenv("GITHUB_EVENT_PATH"))
 	if err != nil {
-		if name == "" {
-			return configErrorf("GITHUB_EVENT_NAME is not set: `wizard-ci action` runs as a GitHub Action step (for a local run use `wizard-ci run`)")
-		}
 		return configErrorf("%v", err)
 	}
 	a.ev = ev

@@ -102,3 +102,40 @@ func TestActionBrokenExpect(t *testing.T) {
 		})
 	}
 }
+
+// TestActionEmptyMeansUnset: an empty or blank GITHUB_* variable is unset
+// (SPEC §7), so it gets the same clear answer as a missing one; before the
+// fix an empty GITHUB_EVENT_NAME was "nothing to do for the \"\" event".
+func TestActionEmptyMeansUnset(t *testing.T) {
+	for _, tc := range []struct {
+		name, key string
+		unset     bool
+		value     string
+		code      int
+		want      string
+	}{
+		{"event name unset", "GITHUB_EVENT_NAME", true, "", ExitConfig, "GITHUB_EVENT_NAME is not set"},
+		{"event name empty", "GITHUB_EVENT_NAME", false, "", ExitConfig, "GITHUB_EVENT_NAME is not set"},
+		{"event name blank", "GITHUB_EVENT_NAME", false, " \t", ExitConfig, "GITHUB_EVENT_NAME is not set"},
+		{"event path empty", "GITHUB_EVENT_PATH", false, "", ExitConfig, "GITHUB_EVENT_PATH not set"},
+		{"event path blank", "GITHUB_EVENT_PATH", false, "  ", ExitConfig, "GITHUB_EVENT_PATH not set"},
+		// The repository then comes from the payload, as when it is unset.
+		{"repository blank", "GITHUB_REPOSITORY", false, " ", 0, "not a new comment by a person"},
+		{"API URL blank", "GITHUB_API_URL", false, " ", 0, "not a new comment by a person"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			e.rs.AddPull(fakegh.PullRequest{Number: 7})
+			e.commentEvent("edited", 7, "maintainer-1", "User", "/wizard-ci all")
+			if tc.unset {
+				delete(e.env, tc.key)
+			} else {
+				e.env[tc.key] = tc.value
+			}
+			e.run()
+			if e.code != tc.code || !strings.Contains(e.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", e.code, e.stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
