@@ -188,11 +188,14 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 
 // onPullRequest keeps the one hint comment of the PR up to date.
 func (a *actionCtx) onPullRequest(ctx context.Context) error {
-	if a.ev.Action != "opened" && a.ev.Action != "reopened" {
-		return nil
-	}
 	if a.ev.PullRequest == nil {
-		return configErrorf("pull_request event without a pull_request")
+		return configErrorf("the %s event payload (GITHUB_EVENT_PATH %s) has no pull_request object, so it is not the payload of this event; nothing was done",
+			a.ev.Name, a.d.Getenv("GITHUB_EVENT_PATH"))
+	}
+	if a.ev.Action != "opened" && a.ev.Action != "reopened" {
+		fmt.Fprintf(a.d.Stderr, "wizard-ci: nothing to do: the hint is posted when a pull request is opened or reopened, and this %s event is %q\n",
+			a.ev.Name, a.ev.Action)
+		return nil
 	}
 	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"), a.warnf)
 	if err != nil {
@@ -204,7 +207,10 @@ func (a *actionCtx) onPullRequest(ctx context.Context) error {
 	}
 	c, err := gh.UpsertComment(ctx, a.repo, a.ev.PullRequest.Number, report.HintMarker, report.Hint(hintCategories(wb)))
 	if err != nil {
-		return fmt.Errorf("post the hint comment: %w", err)
+		// The reporter failing is not the run failing: an API hiccup (or a
+		// fork's read-only token) must not fail the pull request's check.
+		a.warnf("could not post the hint comment on pull request #%d: %v", a.ev.PullRequest.Number, err)
+		return nil
 	}
 	return a.setOutputs(map[string]string{"comment-url": c.URL})
 }

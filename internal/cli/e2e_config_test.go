@@ -4,6 +4,7 @@ package cli
 // configuration and of its own reporting.
 
 import (
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -135,6 +136,60 @@ func TestActionEmptyMeansUnset(t *testing.T) {
 			e.run()
 			if e.code != tc.code || !strings.Contains(e.stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", e.code, e.stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+// TestActionHintProblems: a hint that cannot be posted is a warning and
+// exit 0 (the reporter failing is not the run failing), unless the action
+// is misconfigured; an event the hint does not answer says why nothing
+// was done.
+func TestActionHintProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		action  string
+		setup   func(e *e2e)
+		code    int
+		stderr  string // in stderr, when set
+		warning string // in a warning annotation, when set
+	}{
+		{name: "GitHub refuses the comment", action: "opened", setup: func(e *e2e) {
+			e.rs.Intercept(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+				if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments") {
+					fakegh.Error(w, http.StatusForbidden, "Resource not accessible by integration")
+					return true
+				}
+				return false
+			})
+		}, code: 0, warning: "could not post the hint comment on pull request #12: "},
+		{name: "no token", action: "opened", setup: func(e *e2e) { e.env["INPUT_GITHUB-TOKEN"] = "" },
+			code: ExitConfig, stderr: "github-token: the input is required"},
+		{name: "another action", action: "synchronize",
+			code: 0, stderr: `nothing to do: the hint is posted when a pull request is opened or reopened, and this pull_request event is "synchronize"`},
+		{name: "no pull_request object", action: "opened", setup: func(e *e2e) {
+			e.writeEvent("pull_request", map[string]any{"action": "opened", "repository": map[string]any{"full_name": e2eRepo}})
+		}, code: ExitConfig, stderr: "the pull_request event payload (GITHUB_EVENT_PATH "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			e.rs.AddPull(fakegh.PullRequest{Number: 12})
+			e.pullRequestEvent(tc.action, 12)
+			if tc.setup != nil {
+				tc.setup(e)
+			}
+			e.run()
+			if e.code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", e.code, tc.code, e.stdout, e.stderr)
+			}
+			if tc.stderr != "" && !strings.Contains(e.stderr, tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, e.stderr)
+			}
+			if tc.warning != "" && !hasAnnotation(e.stdout, "warning", tc.warning) {
+				t.Errorf("no warning annotation with %q:\nstdout:\n%s\nstderr:\n%s", tc.warning, e.stdout, e.stderr)
+			}
+			if e.code == 0 && tc.warning == "" && len(annotations(e.stdout, "warning")) > 0 {
+				t.Errorf("unexpected warnings:\n%s", e.stdout)
 			}
 		})
 	}
