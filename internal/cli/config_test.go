@@ -112,3 +112,21 @@ func TestBrokenExpectStopsTheRun(t *testing.T) {
 		t.Error("results.json was written; no app should have run")
 	}
 }
+
+// TestBooleanSetting: boolean inputs accept what core.getBooleanInput of
+// actions/toolkit accepts, and nothing else (yes was taken as true).
+func TestBooleanSetting(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]bool{"": false, "true": true, "True": true, "TRUE": true, "false": false, "False": false, "FALSE": false} {
+		if got, err := (setting{"allow-forks", raw}).boolean(false); err != nil || got != want {
+			t.Errorf("%q: %v, %v; want %v", raw, got, err, want)
+		}
+	}
+	for _, raw := range []string{"yes", "no", "1", "0", "on", "tRUE", "ture", "y"} {
+		_, err := (setting{"allow-forks", raw}).boolean(false)
+		want := `allow-forks: "` + raw + `" is not a boolean; use true or false (accepted: true, True, TRUE, false, False, FALSE)`
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: error %v, want %q", raw, err, want)
+		}
+	}
+}

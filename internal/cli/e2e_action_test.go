@@ -327,6 +327,7 @@ func TestActionConfigErrors(t *testing.T) {
 		{"absolute output", "INPUT_OUTPUT-DIR", "/etc/wizard", "output-dir"},
 		{"bad min-permission", "INPUT_MIN-PERMISSION", "owner", "min-permission"},
 		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
+		{"allow-forks yes", "INPUT_ALLOW-FORKS", "yes", `allow-forks: "yes" is not a boolean`},
 		{"negative delay", "INPUT_RETRY-DELAY", "-5s", "negative"},
 		{"ref with a ready wizard", "INPUT_WIZARD-REF", "main", "wizard-ref"},
 	}
