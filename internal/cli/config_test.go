@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posthog/wizard-ci/internal/ghaction"
 	"github.com/posthog/wizard-ci/internal/results"
 )
 
@@ -128,5 +129,24 @@ func TestBooleanSetting(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("%q: error %v, want %q", raw, err, want)
 		}
+	}
+}
+
+// TestActionWarnf: a warning in action mode is one ::warning:: annotation,
+// with secrets masked and its text escaped, so a newline in it cannot
+// start a workflow command of its own.
+func TestActionWarnf(t *testing.T) {
+	t.Parallel()
+	const token, key = "ghs_warnTokenValue0123456789", "phx_warnKeyValue0123456789"
+	env := map[string]string{"INPUT_POSTHOG-API-KEY": key}
+	var out bytes.Buffer
+	a := &actionCtx{act: ghaction.New(func(k string) string { return env[k] }, &out), token: token}
+	a.warnf("could not react: %s %s\n::error::planted", token, key)
+	got := out.String()
+	if !strings.HasPrefix(got, "::warning::could not react: ") || strings.Count(got, "\n") != 1 {
+		t.Errorf("not one warning annotation: %q", got)
+	}
+	if strings.Contains(got, token) || strings.Contains(got, key) {
+		t.Errorf("a secret is shown: %q", got)
 	}
 }

@@ -200,6 +200,13 @@ func TestActionRefusals(t *testing.T) {
 			if got := slash.Parse(bots[0].Body).Kind; got != slash.Ignore {
 				t.Errorf("the reply parses as a command (%v)", got)
 			}
+			if n := strings.Count(bots[0].Body, "Usage:"); n != 1 {
+				t.Errorf("the reply shows the usage %d times, want once:\n%s", n, bots[0].Body)
+			}
+			// The log says why nothing ran, without the reply's marker.
+			if !strings.Contains(e.stderr, "wizard-ci: Nothing ran") || strings.Contains(e.stderr, "<!--") {
+				t.Errorf("stderr:\n%s", e.stderr)
+			}
 		})
 	}
 }
