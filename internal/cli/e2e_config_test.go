@@ -194,3 +194,15 @@ func TestActionHintProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestActionMalformedEvent: an event file that is no webhook payload is a
+// configuration error naming the file, in JSON's words.
+func TestActionMalformedEvent(t *testing.T) {
+	e := newE2E(t)
+	e.writeEvent("issue_comment", []any{map[string]any{"action": "created"}})
+	e.run()
+	want := "wizard-ci: event file " + e.env["GITHUB_EVENT_PATH"] + " of the issue_comment event: not a GitHub webhook payload (expected a JSON object)\n"
+	if e.code != ExitConfig || e.stderr != want {
+		t.Errorf("exit %d, stderr %q; want exit 2 and %q", e.code, e.stderr, want)
+	}
+}
