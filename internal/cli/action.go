@@ -15,6 +15,7 @@ import (
 	"github.com/posthog/wizard-ci/internal/publish"
 	"github.com/posthog/wizard-ci/internal/report"
 	"github.com/posthog/wizard-ci/internal/results"
+	"github.com/posthog/wizard-ci/internal/secrets"
 	"github.com/posthog/wizard-ci/internal/slash"
 	"github.com/posthog/wizard-ci/internal/wizard"
 	"github.com/posthog/wizard-ci/internal/workbench"
@@ -44,6 +45,15 @@ type actionCtx struct {
 }
 
 func actionCmd(ctx context.Context, d Deps) error {
+	// SPEC §7: an empty value means unset, for the runner's GITHUB_*
+	// variables as for inputs; a blank one is empty too.
+	getenv := d.Getenv
+	d.Getenv = func(key string) string {
+		if strings.HasPrefix(key, "GITHUB_") {
+			return strings.TrimSpace(getenv(key))
+		}
+		return getenv(key)
+	}
 	act := ghaction.New(d.Getenv, d.Stdout)
 	a := &actionCtx{d: d, act: act}
 	a.token = act.Input("github-token")
@@ -57,11 +67,11 @@ func actionCmd(ctx context.Context, d Deps) error {
 	}
 
 	name := d.Getenv("GITHUB_EVENT_NAME")
+	if name == "" {
+		return configErrorf("GITHUB_EVENT_NAME is not set: `wizard-ci action` runs as a GitHub Action step (for a local run use `wizard-ci run`)")
+	}
 	ev, err := ghaction.ReadEvent(name, d.Getenv("GITHUB_EVENT_PATH"))
 	if err != nil {
-		if name == "" {
-			return configErrorf("GITHUB_EVENT_NAME is not set: `wizard-ci action` runs as a GitHub Action step (for a local run use `wizard-ci run`)")
-		}
 		return configErrorf("%v", err)
 	}
 	a.ev = ev
@@ -92,6 +102,18 @@ func (a *actionCtx) validateInputs() error {
 		return err
 	}
 	return (&RunOptions{}).settings(a.act.Input)
+}
+
+// warnf reports a problem that does not stop the action as a warning
+// annotation, which the log highlights and the run's page lists.
+// go-githubactions escapes the text, so a newline or "::" in it cannot
+// start a workflow command of its own; secrets are masked first, as the
+// runner masks only what it was told to before.
+func (a *actionCtx) warnf(format string, args ...any) {
+	m := secrets.NewMasker()
+	m.Add(a.token)
+	m.Add(a.act.Input("posthog-api-key"))
+	a.act.Warningf("%s", m.Mask(fmt.Sprintf(format, args...)))
 }
 
 func (a *actionCtx) client() (*ghapi.Client, error) {
@@ -166,13 +188,16 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 
 // onPullRequest keeps the one hint comment of the PR up to date.
 func (a *actionCtx) onPullRequest(ctx context.Context) error {
+	if a.ev.PullRequest == nil {
+		return configErrorf("the %s event payload (GITHUB_EVENT_PATH %s) has no pull_request object, so it is not the payload of this event; nothing was done",
+			a.ev.Name, a.d.Getenv("GITHUB_EVENT_PATH"))
+	}
 	if a.ev.Action != "opened" && a.ev.Action != "reopened" {
+		fmt.Fprintf(a.d.Stderr, "wizard-ci: nothing to do: the hint is posted when a pull request is opened or reopened, and this %s event is %q\n",
+			a.ev.Name, a.ev.Action)
 		return nil
 	}
-	if a.ev.PullRequest == nil {
-		return configErrorf("pull_request event without a pull_request")
-	}
-	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"))
+	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"), a.warnf)
 	if err != nil {
 		return err
 	}
@@ -182,7 +207,10 @@ func (a *actionCtx) onPullRequest(ctx context.Context) error {
 	}
 	c, err := gh.UpsertComment(ctx, a.repo, a.ev.PullRequest.Number, report.HintMarker, report.Hint(hintCategories(wb)))
 	if err != nil {
-		return fmt.Errorf("post the hint comment: %w", err)
+		// The reporter failing is not the run failing: an API hiccup (or a
+		// fork's read-only token) must not fail the pull request's check.
+		a.warnf("could not post the hint comment on pull request #%d: %v", a.ev.PullRequest.Number, err)
+		return nil
 	}
 	return a.setOutputs(map[string]string{"comment-url": c.URL})
 }
@@ -238,7 +266,7 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 	}
 
 	wbDir := firstNonEmpty(a.act.Input("workbench"), "workbench")
-	wb, err := loadWorkbench(wbDir)
+	wb, err := loadWorkbench(wbDir, a.warnf)
 	if err != nil {
 		return err
 	}
@@ -297,6 +325,11 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	if err != nil {
 		return err
 	}
+	// A broken expect.yml is the repository's configuration problem, handled
+	// like a broken wizard-ci.yml: before anything is posted or started.
+	if err := workbench.CheckExpects(o.Workbench, c.apps); err != nil {
+		return configErrorf("%v", err)
+	}
 	apps, err := shardApps(c.apps, o.Shard)
 	if err != nil {
 		return err
@@ -304,7 +337,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	program := c.program
 	o.Targets, o.PR, o.HeadSHA, o.WizardRef, o.Previous = c.targets, number, pr.HeadSHA, c.wizardRef, c.previous
 	if err := gh.React(ctx, a.repo, ev.Comment.ID, "eyes"); err != nil {
-		fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+		a.warnf("could not react to the comment: %v", err)
 	}
 	// SPEC §3: the final report says so when the PR head moved meanwhile.
 	o.HeadNow = func(ctx context.Context) (string, error) {
@@ -322,7 +355,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 			verdict = "-1"
 		}
 		if err := gh.React(context.WithoutCancel(ctx), a.repo, ev.Comment.ID, verdict); err != nil {
-			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+			a.warnf("could not react to the comment: %v", err)
 		}
 	}
 	return a.finish(res, o, sink.URL(), runErr)
@@ -402,7 +435,7 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	wb, err := loadWorkbench(o.Workbench)
+	wb, err := loadWorkbench(o.Workbench, a.warnf)
 	if err != nil {
 		return err
 	}
@@ -414,6 +447,9 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	apps, err := wb.Select(targets, true)
 	if err != nil {
 		return configErrorf("target: %s", describeSelectError(err, "terminal"))
+	}
+	if err := workbench.CheckExpects(o.Workbench, apps); err != nil {
+		return configErrorf("%v", err)
 	}
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
@@ -436,7 +472,7 @@ func (a *actionCtx) finish(res *results.Results, o *RunOptions, commentURL strin
 	fmt.Fprintln(a.d.Stderr, textTable(res))
 	if a.d.Getenv("GITHUB_STEP_SUMMARY") != "" {
 		if err := a.act.AddStepSummary(report.Summary(res)); err != nil {
-			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not write the job summary: %v\n", err)
+			a.warnf("could not write the job summary: %v", err)
 		}
 	}
 	t := results.Tally(res.Apps)
@@ -494,14 +530,14 @@ func (a *actionCtx) refuse(ctx context.Context, number int, msg string) error {
 func (a *actionCtx) reply(ctx context.Context, number int, body, reaction string) error {
 	// Say in the log why nothing ran, even if the reply cannot be posted.
 	// The text echoes the comment, so it must not look like a workflow command.
-	fmt.Fprintf(a.d.Stderr, "wizard-ci: %s\n", strings.ReplaceAll(oneLine(body, 400), "::", ": :"))
+	fmt.Fprintf(a.d.Stderr, "wizard-ci: %s\n", strings.ReplaceAll(oneLine(report.StripMarkers(body), 400), "::", ": :"))
 	gh, err := a.client()
 	if err != nil {
 		return err
 	}
 	if reaction != "" && a.ev.Comment != nil {
 		if err := gh.React(ctx, a.repo, a.ev.Comment.ID, reaction); err != nil {
-			fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: could not react to the comment: %v\n", err)
+			a.warnf("could not react to the comment: %v", err)
 		}
 	}
 	if _, err := gh.CreateComment(ctx, a.repo, number, body); err != nil {

@@ -58,6 +58,12 @@ func (d Deps) wizardExec() wizard.Runner {
 	return wizard.ExecRunner{}
 }
 
+// warnf reports, on the command line, a problem that does not stop the
+// command. (The action writes warning annotations instead: actionCtx.warnf.)
+func (d Deps) warnf(format string, args ...any) {
+	fmt.Fprintf(d.Stderr, "wizard-ci: warning: "+format+"\n", args...)
+}
+
 type realClock struct{}
 
 func (realClock) Now() time.Time                         { return time.Now() }

@@ -200,6 +200,13 @@ func TestActionRefusals(t *testing.T) {
 			if got := slash.Parse(bots[0].Body).Kind; got != slash.Ignore {
 				t.Errorf("the reply parses as a command (%v)", got)
 			}
+			if n := strings.Count(bots[0].Body, "Usage:"); n != 1 {
+				t.Errorf("the reply shows the usage %d times, want once:\n%s", n, bots[0].Body)
+			}
+			// The log says why nothing ran, without the reply's marker.
+			if !strings.Contains(e.stderr, "wizard-ci: Nothing ran") || strings.Contains(e.stderr, "<!--") {
+				t.Errorf("stderr:\n%s", e.stderr)
+			}
 		})
 	}
 }
@@ -327,6 +334,7 @@ func TestActionConfigErrors(t *testing.T) {
 		{"absolute output", "INPUT_OUTPUT-DIR", "/etc/wizard", "output-dir"},
 		{"bad min-permission", "INPUT_MIN-PERMISSION", "owner", "min-permission"},
 		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
+		{"allow-forks yes", "INPUT_ALLOW-FORKS", "yes", `allow-forks: "yes" is not a boolean`},
 		{"negative delay", "INPUT_RETRY-DELAY", "-5s", "negative"},
 		{"ref with a ready wizard", "INPUT_WIZARD-REF", "main", "wizard-ref"},
 	}

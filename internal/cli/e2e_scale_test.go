@@ -257,8 +257,8 @@ func TestScheduleTrackingIssueFailure(t *testing.T) {
 	if e.code != 0 {
 		t.Fatalf("exit %d, want 0\n%s", e.code, e.stderr)
 	}
-	if !strings.Contains(e.stderr, "warning") || !strings.Contains(e.stderr, "tracking issue") {
-		t.Errorf("stderr lacks the warning:\n%s", e.stderr)
+	if !hasAnnotation(e.stdout, "warning", "tracking issue") {
+		t.Errorf("stdout lacks the ::warning:: annotation:\n%s", e.stdout)
 	}
 	if out := e.outputs(); out["total"] == "" || out["succeeded"] != out["total"] {
 		t.Errorf("outputs = %v", out)

@@ -257,3 +257,32 @@ func (e *e2e) interceptCreate(f func(body string)) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// annotations returns the messages of the level (warning, error, …)
+// annotations in a step's stdout, unescaped.
+func annotations(stdout, level string) []string {
+	var out []string
+	for _, l := range strings.Split(stdout, "\n") {
+		rest, ok := strings.CutPrefix(l, "::"+level)
+		if !ok || rest == "" || (rest[0] != ':' && rest[0] != ' ') {
+			continue
+		}
+		_, msg, ok := strings.Cut(rest, "::")
+		if !ok {
+			continue
+		}
+		out = append(out, strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%").Replace(msg))
+	}
+	return out
+}
+
+// hasAnnotation reports whether stdout holds a level annotation whose
+// message contains text.
+func hasAnnotation(stdout, level, text string) bool {
+	for _, m := range annotations(stdout, level) {
+		if strings.Contains(m, text) {
+			return true
+		}
+	}
+	return false
+}

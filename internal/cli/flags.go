@@ -70,16 +70,19 @@ func (s setting) count(def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// boolean reads a boolean input as core.getBooleanInput of actions/toolkit
+// does (the YAML 1.2 core schema): yes, 1 or on would be refused by
+// JavaScript actions, so a workflow that passes them is not portable.
 func (s setting) boolean(def bool) (bool, error) {
-	switch strings.ToLower(s.raw) {
+	switch s.raw {
 	case "":
 		return def, nil
-	case "true", "yes", "1":
+	case "true", "True", "TRUE":
 		return true, nil
-	case "false", "no", "0":
+	case "false", "False", "FALSE":
 		return false, nil
 	}
-	return false, configErrorf("%s: %q is not true or false", s.name, s.raw)
+	return false, configErrorf("%s: %q is not a boolean; use true or false (accepted: true, True, TRUE, false, False, FALSE)", s.name, s.raw)
 }
 
 func (s setting) oneOf(def string, allowed ...string) (string, error) {

@@ -83,7 +83,7 @@ func planCmd(args []string, d Deps) error {
 		// Run as the action (`with: args: plan …`): honour its workbench input.
 		wbDir = ghaction.New(d.Getenv, d.Stdout).Input("workbench")
 	}
-	wb, err := loadWorkbench(firstNonEmpty(wbDir, "workbench"))
+	wb, err := loadWorkbench(firstNonEmpty(wbDir, "workbench"), d.warnf)
 	if err != nil {
 		return err
 	}

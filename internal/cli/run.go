@@ -172,7 +172,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if o.WizardCommand != simulate && o.APIKey == "" {
 		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: wizard-ci run --wizard=simulate %s", strings.Join(pos, " "))
 	}
-	wb, err := loadWorkbench(o.Workbench)
+	wb, err := loadWorkbench(o.Workbench, d.warnf)
 	if err != nil {
 		return err
 	}
@@ -184,6 +184,10 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	apps, err := wb.Select(targets, false)
 	if err != nil {
 		return configErrorf("%s", describeSelectError(err, "terminal"))
+	}
+	// Every selected app, not only this shard's: each leg then fails alike.
+	if err := workbench.CheckExpects(o.Workbench, apps); err != nil {
+		return configErrorf("%v", err)
 	}
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
@@ -225,14 +229,31 @@ func firstNonEmpty(a ...string) string {
 	return ""
 }
 
-func loadWorkbench(dir string) (*workbench.Workbench, error) {
+// loadWorkbench loads the workbench in dir and warns about its top-level
+// folders that wizard-ci.yml does not name: SPEC §10 reports them and
+// never runs them.
+func loadWorkbench(dir string, warnf func(format string, args ...any)) (*workbench.Workbench, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return nil, configErrorf("workbench: %q is not a folder; pass --workbench DIR (the folder holding %s)", dir, workbench.ConfigFile)
 	}
-	wb, err := workbench.Load(os.DirFS(dir))
+	wb, err := workbench.LoadDir(dir)
 	if err != nil {
-		return nil, configErrorf("workbench %s: %v", dir, err)
+		return nil, configErrorf("%v", err)
+	}
+	if n := len(wb.Unlisted); n > 0 {
+		q := make([]string, n)
+		for i, u := range wb.Unlisted {
+			q[i] = fmt.Sprintf("%q", u)
+		}
+		file := filepath.Join(dir, workbench.ConfigFile)
+		if n == 1 {
+			warnf("the top-level folder %s is not a category in %s, so nothing in it is run; "+
+				"name it under categories: there, or move it out of the workbench", q[0], file)
+		} else {
+			warnf("the top-level folders %s are not categories in %s, so nothing in them is run; "+
+				"name each under categories: there, or move them out of the workbench", strings.Join(q, ", "), file)
+		}
 	}
 	return wb, nil
 }

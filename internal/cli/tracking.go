@@ -296,9 +296,7 @@ const trackingTimeout = 30 * time.Second
 // puts the changes at the top of the job summary. A failure is a warning:
 // the run and its files stand (like the results comment).
 func (a *actionCtx) updateTrackingIssue(ctx context.Context, res *results.Results, config map[string]string) {
-	warn := func(format string, args ...any) {
-		fmt.Fprintf(a.d.Stderr, "wizard-ci: warning: "+format+"\n", args...)
-	}
+	warn := a.warnf
 	gh, err := a.client()
 	if err != nil {
 		warn("the tracking issue was not updated: %v", err)

@@ -109,3 +109,28 @@ func TestParseEventNullPullRequest(t *testing.T) {
 		t.Errorf("event = %+v issue %+v comment %+v", e, e.Issue, e.Comment)
 	}
 }
+
+// TestParseEventMalformed: a payload that is not one GitHub sends is named
+// in JSON's words, never with a Go type.
+func TestParseEventMalformed(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, payload, want string }{
+		{"array", `[{"action":"created"}]`, "not a GitHub webhook payload (expected a JSON object)"},
+		{"string", `"created"`, "not a GitHub webhook payload (expected a JSON object)"},
+		{"null", `null`, "not a GitHub webhook payload (expected a JSON object)"},
+		{"truncated", `{"action":`, "not valid JSON (unexpected end of JSON input), so not a GitHub webhook payload"},
+		{"garbage", `action=created`, "not valid JSON (invalid character 'a' looking for beginning of value), so not a GitHub webhook payload"},
+		{"wrong type", `{"action":5}`, "not a GitHub webhook payload: action is a number, where GitHub sends a string"},
+		{"wrong nested type", `{"comment":{"id":"7"}}`, "not a GitHub webhook payload: comment.id is a string, where GitHub sends a number"},
+		{"object for a string", `{"sender":{"login":{}}}`, "not a GitHub webhook payload: sender.login is an object, where GitHub sends a string"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseEvent("issue_comment", []byte(tc.payload))
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -54,14 +55,16 @@ func Reply(r ReplyInput) string {
 	default:
 		b.WriteString(strings.TrimRight(c, ".:") + ": " + strings.Join(problems, "\n") + "\n")
 	}
-	if r.Usage {
+	// A problem may carry the usage as its hint already (a bare /wizard-ci):
+	// once is enough.
+	if r.Usage && !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "Usage: `") }) {
 		if list {
 			// Without a blank line the usage would continue the last item.
 			b.WriteString("\n")
 		}
 		b.WriteString(Usage + "\n")
 	}
-	if h := stripMarkers(r.HelpText); h != "" {
+	if h := StripMarkers(r.HelpText); h != "" {
 		if b.Len() > len(ReplyMarker)+1 {
 			b.WriteString("\n")
 		}
@@ -82,8 +85,9 @@ func sentence(s string) string {
 	return s + "."
 }
 
-// stripMarkers drops lines that are wizard-ci markers.
-func stripMarkers(s string) string {
+// StripMarkers drops the lines of s that are wizard-ci markers, for a body
+// shown anywhere but in its comment (a reply's help text, the log).
+func StripMarkers(s string) string {
 	var keep []string
 	for _, l := range strings.Split(s, "\n") {
 		if strings.HasPrefix(strings.TrimSpace(l), "<!-- wizard-ci:") {

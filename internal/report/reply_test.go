@@ -67,6 +67,8 @@ func TestReplyWording(t *testing.T) {
 		{"consequence only", ReplyInput{Consequence: "Nothing ran"}, ReplyMarker + "\nNothing ran.\n"},
 		{"one problem joins", ReplyInput{Consequence: "Nothing ran.", Problems: []string{"`x` is unknown."}}, ReplyMarker + "\nNothing ran: `x` is unknown.\n"},
 		{"usage", ReplyInput{Consequence: "Nothing ran:", Problems: []string{"bad"}, Usage: true}, ReplyMarker + "\nNothing ran: bad\n" + Usage + "\n"},
+		{"usage given by a problem is not repeated", ReplyInput{Consequence: "Nothing ran.", Problems: []string{"`/wizard-ci`: needs a target. Usage: `/wizard-ci <target>`."}, Usage: true},
+			ReplyMarker + "\nNothing ran: `/wizard-ci`: needs a target. Usage: `/wizard-ci <target>`.\n"},
 		{"problems without consequence", ReplyInput{Problems: []string{"a", " ", "b"}}, ReplyMarker + "\na\nb\n"},
 	}
 	for _, tc := range tests {

@@ -52,20 +52,21 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseConfig reads wizard-ci.yml. It walks the yaml.Node tree itself rather than
 // unmarshalling into a struct, so that every unknown key, wrong type and duplicate
-// key is reported with its own line.
-func parseConfig(data []byte) ([]Category, error) {
+// key is reported with its own line. lines maps each category to the line of its
+// name, for problems found later (a category without its folder).
+func parseConfig(data []byte) (cats []Category, lines map[string]int, err error) {
 	root, err := decodeOne(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if root == nil {
-		return nil, configErr(0, "the file is empty; it needs a categories: mapping of each top-level folder to its label, command and ci")
+		return nil, nil, configErr(0, "the file is empty; it needs a categories: mapping of each top-level folder to its label, command and ci")
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, configErr(root.Line, "the top level must be a mapping with the key categories, got %s", describe(root))
+		return nil, nil, configErr(root.Line, "the top level must be a mapping with the key categories, got %s", describe(root))
 	}
 
-	var cats []Category
+	lines = map[string]int{}
 	found := false
 	err = eachPair(root, func(key string, k, v *yaml.Node) error {
 		if key != "categories" {
@@ -81,19 +82,20 @@ func parseConfig(data []byte) ([]Category, error) {
 				return err
 			}
 			cats = append(cats, c)
+			lines[name] = k.Line
 			return nil
 		})
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !found {
-		return nil, configErr(root.Line, "missing key categories")
+		return nil, nil, configErr(root.Line, "missing key categories")
 	}
 	if len(cats) == 0 {
-		return nil, configErr(root.Line, "categories is empty; name at least one top-level folder")
+		return nil, nil, configErr(root.Line, "categories is empty; name at least one top-level folder")
 	}
-	return cats, nil
+	return cats, lines, nil
 }
 
 func parseCategory(name string, k, v *yaml.Node) (Category, error) {

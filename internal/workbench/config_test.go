@@ -31,7 +31,7 @@ categories:
     ci: true
   aliased: *base
 `
-	got, err := parseConfig([]byte(yml))
+	got, _, err := parseConfig([]byte(yml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestParseConfigErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := parseConfig([]byte(tc.yml))
+			_, _, err := parseConfig([]byte(tc.yml))
 			var ce *ConfigError
 			if !errors.As(err, &ce) {
 				t.Fatalf("error = %v (%T), want *ConfigError", err, err)
@@ -146,6 +146,18 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("error = %v, want prefix %q", err, want)
 		}
 	})
+	t.Run("config is a folder", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		if err := os.Mkdir(filepath.Join(dir, ConfigFile), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadDir(dir)
+		want := filepath.Join(dir, ConfigFile) + ": is a folder; the workbench config must be a YAML file"
+		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Count(err.Error(), ConfigFile) != 1 {
+			t.Errorf("error = %v, want prefix %q naming the file once", err, want)
+		}
+	})
 	t.Run("app path with a space", func(t *testing.T) {
 		t.Parallel()
 		_, err := Load(fstest.MapFS{
@@ -156,6 +168,82 @@ func TestLoadErrors(t *testing.T) {
 		})
 		if err == nil || !strings.Contains(err.Error(), `"b/my app"`) {
 			t.Errorf("error = %v, want one naming the folder", err)
+		}
+	})
+}
+
+// TestLoadCategoryWithoutFolder: a category is a top-level folder, so one
+// without its folder (a typo, most often) is a configuration error on its
+// line, suggesting the unlisted folder it was meant to name. An empty
+// folder is a category without apps, which is fine (TestLoad).
+func TestLoadCategoryWithoutFolder(t *testing.T) {
+	t.Parallel()
+	const cfg = "categories:\n  basic-integraton:\n    ci: true\n  revenue:\n    ci: true\n  Misc:\n    ci: true\n"
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		want []string // one line of the error each, in order
+	}{
+		{"typo with a close folder", fstest.MapFS{
+			ConfigFile:                           {Data: []byte("categories:\n  basic-integraton:\n    ci: true\n")},
+			"basic-integration/app/package.json": {},
+			"zzz/app/package.json":               {},
+		}, []string{`wizard-ci.yml:2: category "basic-integraton" has no folder: there is no folder basic-integraton/ in the workbench (did you mean "basic-integration"?); name the category after its top-level folder, or create the folder`}},
+		{"nothing close", fstest.MapFS{
+			ConfigFile:             {Data: []byte("# cats\ncategories:\n  revenue:\n    ci: true\n")},
+			"zzz/app/package.json": {},
+		}, []string{`wizard-ci.yml:3: category "revenue" has no folder: there is no folder revenue/ in the workbench; name the category`}},
+		{"a file of that name", fstest.MapFS{
+			ConfigFile: {Data: []byte("categories:\n  revenue:\n    ci: true\n")},
+			"revenue":  {Data: []byte("not a folder")},
+		}, []string{`wizard-ci.yml:2: category "revenue" has no folder: revenue is a file, not a folder;`}},
+		{"every missing category, and case counts", fstest.MapFS{
+			ConfigFile:                           {Data: []byte(cfg)},
+			"basic-integration/app/package.json": {},
+			"misc/app/package.json":              {},
+		}, []string{
+			`wizard-ci.yml:2: category "basic-integraton" has no folder: there is no folder basic-integraton/ in the workbench (did you mean "basic-integration"?)`,
+			`wizard-ci.yml:4: category "revenue" has no folder: there is no folder revenue/ in the workbench; name`,
+			`wizard-ci.yml:6: category "Misc" has no folder: there is no folder Misc/ in the workbench (did you mean "misc"?)`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := Load(tc.fsys)
+			if w != nil || err == nil {
+				t.Fatalf("Load = %+v, %v; want a configuration error", w, err)
+			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Errorf("error %v (%T) holds no *ConfigError", err, err)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tc.want) {
+				t.Fatalf("error has %d lines, want %d:\n%v", len(lines), len(tc.want), err)
+			}
+			for i, want := range tc.want {
+				if !strings.HasPrefix(lines[i], want) {
+					t.Errorf("line %d:\n got %s\nwant %s…", i+1, lines[i], want)
+				}
+			}
+		})
+	}
+
+	t.Run("on disk, every error names the path", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ConfigFile), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadDir(dir)
+		if err == nil {
+			t.Fatal("no error")
+		}
+		for i, l := range strings.Split(err.Error(), "\n") {
+			if !strings.HasPrefix(l, filepath.Join(dir, ConfigFile)+":") {
+				t.Errorf("line %d %q does not start with the config's path", i+1, l)
+			}
 		}
 	})
 }

@@ -39,17 +39,71 @@ func LoadExpect(appDir string) (Expect, error) {
 		return Expect{}, nil
 	}
 	if err != nil {
-		return Expect{}, fmt.Errorf("read %s: %w", ExpectFile, err)
+		return Expect{}, unreadable(err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxExpectBytes+1))
 	if err != nil {
-		return Expect{}, fmt.Errorf("read %s: %w", ExpectFile, err)
+		return Expect{}, unreadable(err)
 	}
 	if len(b) > maxExpectBytes {
 		return Expect{}, expectErr(0, "the file is larger than %d bytes", maxExpectBytes)
 	}
 	return ParseExpect(b)
+}
+
+// unreadable is the *ConfigError for an expect.yml that cannot be read
+// (a folder of that name, no permission). The *fs.PathError's own path is
+// dropped: the ConfigError names the file.
+func unreadable(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return expectErr(0, "cannot be read: %v", err)
+}
+
+// ExpectError lists every app whose expect.yml cannot be used (CheckExpects).
+type ExpectError struct {
+	// Problems name each file by its path (Root joined with the app's
+	// ExpectFile) and, where known, the line.
+	Problems []*ConfigError
+}
+
+func (e *ExpectError) Error() string {
+	var b strings.Builder
+	if len(e.Problems) == 1 {
+		b.WriteString("nothing was run: the expect.yml of 1 app cannot be used; fix the file:")
+	} else {
+		fmt.Fprintf(&b, "nothing was run: the expect.yml of %d apps cannot be used; fix these files:", len(e.Problems))
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n  " + p.Error())
+	}
+	return b.String()
+}
+
+// CheckExpects reads the expect.yml of every app under root, the workbench
+// folder on disk, so that a broken file is a configuration error before any
+// wizard starts, not a checks-failed app blamed on the wizard after it ran.
+// It returns nil, or an *ExpectError listing every broken file.
+func CheckExpects(root string, apps []App) error {
+	var problems []*ConfigError
+	for _, a := range apps {
+		dir := filepath.Join(root, filepath.FromSlash(a.Path))
+		if _, err := LoadExpect(dir); err != nil {
+			ce, ok := err.(*ConfigError)
+			if !ok {
+				ce = &ConfigError{Msg: err.Error()}
+			}
+			ce.File = filepath.Join(dir, filepath.FromSlash(ExpectFile))
+			problems = append(problems, ce)
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return &ExpectError{Problems: problems}
 }
 
 func expectErr(line int, format string, a ...any) *ConfigError {

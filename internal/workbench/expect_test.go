@@ -88,3 +88,65 @@ func TestLoadExpect(t *testing.T) {
 		t.Errorf("err = %v, want one naming %s:2", err, ExpectFile)
 	}
 }
+
+// TestCheckExpects: every broken expect.yml of the selected apps is listed,
+// each by its path and line; apps not selected are not read.
+func TestCheckExpects(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	files := map[string]string{
+		"c/good/" + ExpectFile:        "sdk: posthog-node\n",
+		"c/tab/" + ExpectFile:         "sdk: posthog-node\ninit:\n\t- index.js\n",
+		"c/unknown/" + ExpectFile:     "sdk: posthog-node\nevent: [a]\n",
+		"c/init-string/" + ExpectFile: "init: server.js\n",
+		"c/maybe/" + ExpectFile:       "allow-project-token: maybe\n",
+		"c/unselected/" + ExpectFile:  "bogus: 1\n",
+		"c/none/package.json":         "{}",
+	}
+	for rel, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A folder where the file should be cannot be read.
+	if err := os.MkdirAll(filepath.Join(root, "c", "folder", filepath.FromSlash(ExpectFile)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var apps []App
+	for _, a := range []string{"folder", "good", "init-string", "maybe", "none", "tab", "unknown"} {
+		apps = append(apps, App{Path: "c/" + a, Category: "c"})
+	}
+	if err := CheckExpects(root, apps[1:2]); err != nil {
+		t.Errorf("good app: %v", err)
+	}
+	err := CheckExpects(root, apps)
+	var xe *ExpectError
+	if !errors.As(err, &xe) {
+		t.Fatalf("error %v (%T), want *ExpectError", err, err)
+	}
+	file := func(app string) string { return filepath.Join(root, "c", app, filepath.FromSlash(ExpectFile)) }
+	want := []string{
+		file("folder") + ": cannot be read: is a directory",
+		file("init-string") + `:1: init must be a list such as [index.js], got the string "server.js"`,
+		file("maybe") + `:1: allow-project-token must be true or false, got the string "maybe"`,
+		file("tab") + ":3: invalid YAML",
+		file("unknown") + `:2: unknown key "event"`,
+	}
+	if len(xe.Problems) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%v", len(xe.Problems), len(want), err)
+	}
+	for i, w := range want {
+		if got := xe.Problems[i].Error(); !strings.HasPrefix(got, w) {
+			t.Errorf("problem %d:\n got %s\nwant %s…", i+1, got, w)
+		}
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "nothing was run: the expect.yml of 5 apps cannot be used") || strings.Count(msg, "\n") != 5 ||
+		strings.Contains(msg, "unselected") {
+		t.Errorf("message:\n%s", msg)
+	}
+}

@@ -135,7 +135,7 @@ func TestSelectErrors(t *testing.T) {
 		{"non-CI category is suggested locally", []string{"local-onyl"}, false, []problem{{
 			Target: "local-onyl", MsgHas: "not a target", Suggestions: []string{"local-only"}}}},
 		{"empty category", []string{"empty"}, true, []problem{{Target: "empty", MsgHas: `"empty" has no apps yet`}}},
-		{"category without a folder", []string{"missing/"}, false, []problem{{Target: "missing/", MsgHas: `"missing" has no apps yet`}}},
+		{"empty category with a trailing slash", []string{"empty/"}, false, []problem{{Target: "empty/", MsgHas: `"empty" has no apps yet`}}},
 		{"unlisted top-level folder", []string{"unlisted-stuff"}, true, []problem{{
 			Target: "unlisted-stuff", MsgHas: `the folder "unlisted-stuff" is not a category in wizard-ci.yml`}}},
 		{"app in an unlisted folder", []string{"unlisted-stuff/app"}, false, []problem{{

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // RootMarker marks a folder as an app when it holds no project file (a monorepo root, a static site).
@@ -55,30 +57,53 @@ type Workbench struct {
 // name dir, so a person can see where the config was looked for.
 func LoadDir(dir string) (*Workbench, error) {
 	w, err := Load(os.DirFS(dir))
-	var ce *ConfigError
 	if errors.As(err, &noConfigError{}) {
-		return nil, fmt.Errorf("no workbench config: %s does not exist (choose the workbench folder with --workbench or the workbench input): %w",
-			filepath.Join(dir, ConfigFile), fs.ErrNotExist)
-	} else if errors.As(err, &ce) {
-		// Name the file by its path from the working directory, as editors and CI logs expect.
-		ce.File = filepath.Join(dir, ConfigFile)
-	} else if err != nil {
+		return nil, noConfigError{path: filepath.Join(dir, ConfigFile)}
+	}
+	if err != nil && !relabel(err, filepath.Join(dir, ConfigFile)) {
 		err = fmt.Errorf("workbench %s: %w", dir, err)
 	}
 	return w, err
 }
 
+// relabel names file in every *ConfigError of err, a single one or a
+// joined list, and reports whether it found any.
+func relabel(err error, file string) bool {
+	if ce, ok := err.(*ConfigError); ok {
+		// Name the file by its path from the working directory, as editors and CI logs expect.
+		ce.File = file
+		return true
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		found := false
+		for _, e := range j.Unwrap() {
+			found = relabel(e, file) || found
+		}
+		return found
+	}
+	return false
+}
+
 // Load reads wizard-ci.yml at the root of fsys and finds the apps of every category.
-// A missing config wraps fs.ErrNotExist; problems in it are *ConfigError.
+// A missing config wraps fs.ErrNotExist; problems in it, a category without its
+// folder included, are *ConfigError (several are joined with errors.Join).
 func Load(fsys fs.FS) (*Workbench, error) {
+	if st, err := fs.Stat(fsys, ConfigFile); err == nil && st.IsDir() {
+		return nil, configErr(0, "is a folder; the workbench config must be a YAML file mapping each category to its settings")
+	}
 	data, err := fs.ReadFile(fsys, ConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, noConfigError{}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
+		// A *fs.PathError names the file again; the ConfigError already does.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, configErr(0, "cannot be read: %v", err)
 	}
-	cats, err := parseConfig(data)
+	cats, lines, err := parseConfig(data)
 	if err != nil {
 		return nil, err
 	}
@@ -86,17 +111,21 @@ func Load(fsys fs.FS) (*Workbench, error) {
 
 	top, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, fmt.Errorf("read workbench root: %w", err)
+		return nil, fmt.Errorf("read the workbench folder: %w", err)
 	}
-	dirs := map[string]bool{}
+	dirs, files := map[string]bool{}, map[string]bool{}
 	for _, e := range top {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") && !skipDirs[e.Name()] {
+		switch {
+		case !e.IsDir():
+			files[e.Name()] = true
+		case !strings.HasPrefix(e.Name(), ".") && !skipDirs[e.Name()]:
 			dirs[e.Name()] = true
 		}
 	}
+	var missing []Category
 	for _, c := range cats {
 		if !dirs[c.Name] {
-			// A category without a folder yet is allowed: it simply has no apps.
+			missing = append(missing, c)
 			continue
 		}
 		delete(dirs, c.Name)
@@ -108,8 +137,51 @@ func Load(fsys fs.FS) (*Workbench, error) {
 		w.Unlisted = append(w.Unlisted, d)
 	}
 	sort.Strings(w.Unlisted)
+	// A category is a top-level folder (SPEC §10): one without its folder is
+	// most often a typo, and would otherwise drop its apps without a word.
+	// An empty folder is fine: the category has no apps yet.
+	var errs []error
+	for _, c := range missing {
+		why := fmt.Sprintf("there is no folder %s/ in the workbench", c.Name)
+		if files[c.Name] {
+			why = fmt.Sprintf("%s is a file, not a folder", c.Name)
+		}
+		msg := fmt.Sprintf("category %q has no folder: %s", c.Name, why)
+		if near := closeNames(c.Name, w.Unlisted); len(near) > 0 {
+			msg += fmt.Sprintf(" (did you mean %s?)", quoteList(near))
+		}
+		errs = append(errs, configErr(lines[c.Name], "%s; name the category after its top-level folder, or create the folder", msg))
+	}
+	if len(errs) == 1 {
+		return nil, errs[0]
+	}
+	if len(errs) > 1 {
+		return nil, errors.Join(errs...)
+	}
 	sort.Slice(w.Apps, func(i, j int) bool { return w.Apps[i].Path < w.Apps[j].Path })
 	return w, nil
+}
+
+// closeNames returns up to 3 of names within a small edit distance of name
+// (case-insensitive), closest first.
+func closeNames(name string, names []string) []string {
+	type cand struct {
+		name string
+		dist int
+	}
+	limit := max(2, len([]rune(name))/3)
+	var cands []cand
+	for _, n := range names {
+		if d := levenshtein.ComputeDistance(strings.ToLower(name), strings.ToLower(n)); d <= limit {
+			cands = append(cands, cand{n, d})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
+	var out []string
+	for i := 0; i < len(cands) && i < 3; i++ {
+		out = append(out, cands[i].name)
+	}
+	return out
 }
 
 // discover adds dir to w.Apps when it is an app, else searches its sub-folders.
@@ -143,10 +215,14 @@ func (w *Workbench) discover(fsys fs.FS, dir string, isCategory bool) error {
 	return nil
 }
 
-// noConfigError is Load's error when the workbench has no wizard-ci.yml.
-type noConfigError struct{}
+// noConfigError is the error when the workbench has no wizard-ci.yml; path
+// is where it was looked for on disk (LoadDir), "" for an fs.FS (Load).
+type noConfigError struct{ path string }
 
-func (noConfigError) Error() string {
+func (e noConfigError) Error() string {
+	if e.path != "" {
+		return fmt.Sprintf("no workbench config: %s does not exist (choose the workbench folder with --workbench or the workbench input)", e.path)
+	}
 	return ConfigFile + " not found at the root of the workbench folder"
 }
 

@@ -1,6 +1,7 @@
 package workbench
 
 import (
+	"io/fs"
 	"testing"
 	"testing/fstest"
 
@@ -22,10 +23,6 @@ const trapsConfig = `categories:
     ci: false
   empty:
     label: Empty for now
-    command: []
-    ci: true
-  missing:
-    label: No folder yet
     command: []
     ci: true
 `
@@ -94,7 +91,6 @@ func TestLoad(t *testing.T) {
 					{Name: "revenue", Label: "Revenue analytics", Command: []string{"revenue-analytics"}, CI: true},
 					{Name: "local-only", Label: "Local only", Command: []string{"audit"}},
 					{Name: "empty", Label: "Empty for now", Command: []string{}, CI: true},
-					{Name: "missing", Label: "No folder yet", Command: []string{}, CI: true},
 				},
 				Apps: []App{
 					{Path: "basic-integration/deep/level2/level3", Category: "basic-integration"},
@@ -149,8 +145,12 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
-			name: "categories without folders",
-			fsys: fstest.MapFS{ConfigFile: {Data: []byte("categories:\n  a:\n    ci: true\n  b:\n    ci: false\n")}, "b": {Data: []byte("a file, not a folder")}},
+			name: "empty category folders",
+			fsys: fstest.MapFS{
+				ConfigFile:       {Data: []byte("categories:\n  a:\n    ci: true\n  b:\n    ci: false\n")},
+				"a":              {Mode: fs.ModeDir},
+				"b/docs/note.md": {},
+			},
 			want: &Workbench{
 				Categories: []Category{{Name: "a", Label: "a", Command: []string{}, CI: true}, {Name: "b", Label: "b", Command: []string{}}},
 				Apps:       []App{},
@@ -182,7 +182,7 @@ func TestCategoryAndIsProgram(t *testing.T) {
 	}{
 		{"revenue", Category{Name: "revenue", Label: "Revenue analytics", Command: []string{"revenue-analytics"}, CI: true}, true},
 		{"local-only", Category{Name: "local-only", Label: "Local only", Command: []string{"audit"}}, true},
-		{"missing", Category{Name: "missing", Label: "No folder yet", Command: []string{}, CI: true}, true},
+		{"empty", Category{Name: "empty", Label: "Empty for now", Command: []string{}, CI: true}, true},
 		{"unlisted-stuff", Category{}, false},
 		{"basic-integration/next-js", Category{}, false},
 		{"all", Category{}, false},
