@@ -56,6 +56,15 @@ func buildBinary(t *testing.T, race bool) string {
 	return p
 }
 
+// removeBinaries deletes what buildBinary built, once the tests are done.
+func removeBinaries() {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	for _, p := range binPaths {
+		_ = os.RemoveAll(filepath.Dir(p))
+	}
+}
+
 const (
 	e2eRepo  = "example-user/knative-route-demo"
 	e2eToken = "ghs_e2eTokenValue0123456789abcdefABCDEF"

@@ -37,5 +37,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(wizard.Simulate(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBinaries()
+	os.Exit(code)
 }
