@@ -407,7 +407,8 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 		return err
 	}
 	tokens := strings.Fields(firstNonEmpty(a.act.Input("target"), "all"))
-	program, targets, err := mergeTargets(tokens, wb.IsProgram)
+	// SPEC §8: every token of the input is a target, as on the command line.
+	targets, err := cliTargets(tokens)
 	if err != nil {
 		return configErrorf("target: %v", err)
 	}
@@ -419,7 +420,7 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 		return err
 	}
 	o.Targets = targets
-	res, runErr := execute(ctx, o, a.d, wb, program, apps, newTerminal(a.d, o.Policy))
+	res, runErr := execute(ctx, o, a.d, wb, "", apps, newTerminal(a.d, o.Policy))
 	// SPEC §6: a run without a PR also updates the tracking issue. A shard
 	// is only part of the run: `report` updates it after the merge.
 	if res != nil && o.Shard == "" {

@@ -133,3 +133,44 @@ func TestRunSimulateMisbehaviours(t *testing.T) {
 		t.Error("comment.md shows the PostHog key")
 	}
 }
+
+// TestRunProgram: every argument of `run` is a target, so `run revenue misc`
+// runs both categories with their own sub-commands; --program NAME runs every
+// selected app with that category's sub-command instead (SPEC §2).
+func TestRunProgram(t *testing.T) {
+	t.Parallel()
+	wb, err := filepath.Abs(filepath.Join(repoRoot, "workbench"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, program string
+		args          []string
+		want          map[string]string // app → sub-command its log shows
+	}{
+		{"categories", "", []string{"revenue", "misc"},
+			map[string]string{"revenue/stripe/checkout-node": "Running revenue-analytics", "misc/skills/node-worker": "Running posthog-integration"}},
+		{"program", "revenue", []string{"misc", "--program", "revenue"},
+			map[string]string{"misc/skills/node-worker": "Running revenue-analytics"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"run", "--wizard=simulate", "--workbench", wb, "--out", out}, tc.args...)
+			code, stdout, stderr := cliRun(t, t.TempDir(), nil, args...)
+			r, err := results.Read(out)
+			if code != ExitOK || err != nil {
+				t.Fatalf("exit %d, %v\n%s%s", code, err, stdout, stderr)
+			}
+			if len(r.Apps) != len(tc.want) || r.Run.Program != tc.program {
+				t.Errorf("%d apps, program %q; want %d, %q", len(r.Apps), r.Run.Program, len(tc.want), tc.program)
+			}
+			for _, a := range r.Apps {
+				log, _ := os.ReadFile(filepath.Join(out, a.Log))
+				if w, ok := tc.want[a.App]; !ok || !strings.Contains(string(log), w) {
+					t.Errorf("%s: log lacks %q:\n%s", a.App, w, log)
+				}
+			}
+		})
+	}
+}

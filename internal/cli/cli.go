@@ -97,6 +97,7 @@ Usage:
                             [--retry-delay 30s] [--provisioning-retries 2]
                             [--provisioning-retry-delay D] [--update-interval 5s]
                             [--wizard-repository OWNER/NAME] [--wizard-build-command CMD]
+                            [--program CATEGORY]
   wizard-ci list [<target>...]   resolved apps, one per line
   wizard-ci hint                 the hint comment's Markdown
   wizard-ci plan <target>... --shards N [--workbench DIR]
@@ -105,7 +106,9 @@ Usage:
                                  merge the legs' output folders and report
   wizard-ci action               GitHub Action mode (reads INPUT_* and GITHUB_*)
 
-Targets: "all", a category, or any folder of the workbench down to one app.
+Targets: "all", a category, or any folder of the workbench down to one app;
+every argument is a target. --program CATEGORY runs every selected app with
+that category's wizard sub-command instead of its own (a comment's <program>).
 The PostHog key is read from POSTHOG_WIZARD_API_KEY.
 
 By default the wizard is built from source: --wizard-repository (PostHog/wizard)

@@ -293,7 +293,8 @@ func TestActionHintOnPullRequest(t *testing.T) {
 // TestActionSchedule runs the target input with no PR: summary, outputs, files.
 func TestActionSchedule(t *testing.T) {
 	e := scheduleE2E(t)
-	e.env["INPUT_TARGET"] = "basic-integration/python misc"
+	// A leading category is a target too, never a program (SPEC §8).
+	e.env["INPUT_TARGET"] = "revenue basic-integration/python misc"
 	e.run()
 	if e.code != 0 {
 		t.Fatalf("exit %d\n%s", e.code, e.stderr)
@@ -305,12 +306,12 @@ func TestActionSchedule(t *testing.T) {
 		}
 	}
 	summary, _ := os.ReadFile(e.env["GITHUB_STEP_SUMMARY"])
-	for _, app := range []string{"basic-integration/python/cli-tool", "misc/skills/node-worker"} {
+	for _, app := range []string{"revenue/stripe/checkout-node", "basic-integration/python/cli-tool", "misc/skills/node-worker"} {
 		if !strings.Contains(string(summary), app) {
 			t.Errorf("summary lacks %s", app)
 		}
 	}
-	if out := e.outputs(); out["total"] != "2" || out["succeeded"] != "2" {
+	if out := e.outputs(); out["total"] != "3" || out["succeeded"] != "3" {
 		t.Errorf("outputs = %v", out)
 	}
 }

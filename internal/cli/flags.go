@@ -115,12 +115,16 @@ func countWord(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// mergeTargets checks positional targets with the comment grammar's token
-// rules (so a look-alike letter or a stray character gets the same clear
-// message as in a comment) and merges them like one command line.
-func mergeTargets(tokens []string, isProgram func(string) bool) (program string, targets []string, err error) {
+// cliTargets checks the targets of the command line (or of the action's
+// target input) with the comment grammar's token rules, so a look-alike
+// letter or a stray character gets the same clear message as in a comment,
+// and removes duplicates, keeping the first-seen order. Every token is a
+// target (SPEC §8): unlike a comment, the command line names a program only
+// with --program.
+func cliTargets(tokens []string) ([]string, error) {
 	var problems []string
-	var line []string
+	var targets []string
+	seen := map[string]bool{}
 	for _, tok := range tokens {
 		if strings.ContainsFunc(tok, unicode.IsSpace) || strings.HasPrefix(tok, slash.RefPrefix) {
 			problems = append(problems, fmt.Sprintf("%q: one target per argument, without spaces (use --wizard-ref for a wizard ref)", tok))
@@ -131,18 +135,16 @@ func mergeTargets(tokens []string, isProgram func(string) bool) (program string,
 			problems = append(problems, fmt.Sprintf("%q: %s. %s", tok, e.Msg, e.Hint))
 		}
 		for _, l := range res.Lines {
-			line = append(line, l...)
-		}
-	}
-	if len(problems) == 0 {
-		var perrs []*slash.ParseError
-		program, targets, perrs = slash.Merge([][]string{line}, isProgram)
-		for _, e := range perrs {
-			problems = append(problems, e.Error())
+			for _, t := range l {
+				if !seen[t] {
+					seen[t] = true
+					targets = append(targets, t)
+				}
+			}
 		}
 	}
 	if len(problems) > 0 {
-		return "", nil, configErrorf("%s", strings.Join(problems, "\n"))
+		return nil, configErrorf("%s", strings.Join(problems, "\n"))
 	}
-	return program, targets, nil
+	return targets, nil
 }

@@ -22,7 +22,7 @@ func listCmd(args []string, d Deps) error {
 	if len(pos) == 0 {
 		pos = []string{"all"}
 	}
-	_, targets, err := mergeTargets(pos, wb.IsProgram)
+	targets, err := cliTargets(pos)
 	if err != nil {
 		return err
 	}

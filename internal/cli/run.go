@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/posthog/wizard-ci/internal/checks"
 	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/publish"
@@ -120,7 +122,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	vals := map[string]*string{}
 	for _, name := range []string{"wizard-command", "wizard", "wizard-ref", "wizard-repository", "wizard-build-command",
-		"workbench", "concurrency", "out", "shard", "fail-on",
+		"workbench", "program", "concurrency", "out", "shard", "fail-on",
 		"region", "app-timeout", "retries", "retry-delay", "provisioning-retries", "provisioning-retry-delay", "update-interval"} {
 		vals[name] = fs.String(name, "", "")
 	}
@@ -176,9 +178,13 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if err != nil {
 		return err
 	}
-	program, targets, err := mergeTargets(pos, wb.IsProgram)
+	targets, err := cliTargets(pos)
 	if err != nil {
 		return err
+	}
+	program := get("program")
+	if program != "" && !wb.IsProgram(program) {
+		return unknownProgram(wb, o.Workbench, program)
 	}
 	o.Targets = targets
 	apps, err := wb.Select(targets, false)
@@ -198,6 +204,51 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 		return err
 	}
 	return exitFor(res, o.FailOn)
+}
+
+// unknownProgram is the error for a --program that is not a category of
+// the workbench: the closest categories, then all of them.
+func unknownProgram(wb *workbench.Workbench, dir, name string) error {
+	var names []string
+	for _, c := range wb.Categories {
+		names = append(names, c.Name)
+	}
+	msg := fmt.Sprintf("--program: %q is not a category of %s", name, filepath.Join(dir, workbench.ConfigFile))
+	if close := closestNames(name, names); len(close) > 0 {
+		var q []string
+		for _, c := range close {
+			q = append(q, fmt.Sprintf("%q", c))
+		}
+		msg += "; did you mean " + orList(q) + "?"
+	}
+	return configErrorf("%s (the categories are %s)", msg, strings.Join(names, ", "))
+}
+
+// closestNames returns the names within a small edit distance of name (or
+// that contain it, from 3 letters), closest first, ties in list order.
+func closestNames(name string, names []string) []string {
+	type cand struct {
+		name string
+		dist int
+	}
+	low := strings.ToLower(name)
+	limit := max(2, len([]rune(low))/3)
+	var cands []cand
+	for _, n := range names {
+		d := levenshtein.ComputeDistance(low, strings.ToLower(n))
+		if len([]rune(low)) >= 3 && strings.Contains(strings.ToLower(n), low) {
+			d = min(d, 1)
+		}
+		if d <= limit && d < len([]rune(low)) {
+			cands = append(cands, cand{n, d})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
+	var out []string
+	for _, c := range cands {
+		out = append(out, c.name)
+	}
+	return out
 }
 
 // exitFor maps a finished run to its exit code (SPEC §7, §8).
