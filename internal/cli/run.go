@@ -52,6 +52,9 @@ type RunOptions struct {
 	FailOn        string
 	// CIOnly refuses categories CI may not run even when named (the action).
 	CIOnly bool
+	// TryCommand is the command line that tries this run with the
+	// simulator, suggested when the real wizard cannot run ("" in the action).
+	TryCommand string
 
 	RunID      string
 	PR         int
@@ -168,12 +171,6 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if err := o.checkWizardSource("--wizard-ref", "--wizard-repository"); err != nil {
 		return err
 	}
-	if o.WizardCommand == simulate && o.APIKey == "" {
-		o.APIKey = simulatorKey
-	}
-	if o.WizardCommand != simulate && o.APIKey == "" {
-		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: wizard-ci run --wizard=simulate %s", strings.Join(pos, " "))
-	}
 	wb, err := loadWorkbench(o.Workbench)
 	if err != nil {
 		return err
@@ -190,6 +187,15 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	apps, err := wb.Select(targets, false)
 	if err != nil {
 		return configErrorf("%s", describeSelectError(err, "terminal"))
+	}
+	// The key is checked last, so the command suggested without one is
+	// built from arguments that are known to work.
+	o.TryCommand = simulateCommand(o.Workbench, program, targets)
+	if o.WizardCommand == simulate && o.APIKey == "" {
+		o.APIKey = simulatorKey
+	}
+	if o.WizardCommand != simulate && o.APIKey == "" {
+		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: %s", o.TryCommand)
 	}
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
@@ -625,9 +631,40 @@ func tryFlow(o *RunOptions, err error) error {
 	if o.CIOnly || !errors.As(err, &pe) {
 		return err
 	}
+	if o.TryCommand == "" {
+		return err
+	}
 	c := *pe
-	c.Fix += ", or try the flow with: wizard-ci run --wizard=simulate " + strings.Join(o.Targets, " ")
+	c.Fix += ", or try the flow with: " + o.TryCommand
 	return &c
+}
+
+// simulateCommand is `wizard-ci run --wizard=simulate` with the validated
+// targets, --program and a --workbench other than the default, quoted for
+// a POSIX shell where needed.
+func simulateCommand(wb, program string, targets []string) string {
+	args := append([]string{"wizard-ci", "run", "--wizard=simulate"}, targets...)
+	if program != "" {
+		args = append(args, "--program", program)
+	}
+	if wb != "workbench" {
+		args = append(args, "--workbench", wb)
+	}
+	for i, a := range args {
+		args[i] = shellQuote(a)
+	}
+	return strings.Join(args, " ")
+}
+
+// shellQuote quotes s for a POSIX shell unless it is made only of
+// characters that need no quoting.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@+,", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // describeWizard is one line about the wizard that will run.

@@ -92,3 +92,31 @@ func TestCLITargetsUseTheGrammar(t *testing.T) {
 		}
 	}
 }
+
+// TestRunChecksTheKeyLast: without a PostHog key, bad targets, a bad
+// workbench and bad flags are reported first, and the suggested simulator
+// command is rebuilt from the validated arguments, so it works as given.
+func TestRunChecksTheKeyLast(t *testing.T) {
+	t.Parallel()
+	wb := filepath.Join(repoRoot, "workbench")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown target", []string{"run", "revenu", "--workbench", wb}, `"revenu" is not a target`},
+		{"flag-like target", []string{"run", "--workbench", wb, "--", "--x"}, `"--x"`},
+		{"no workbench", []string{"run", "all", "--workbench", filepath.Join(t.TempDir(), "nowhere")}, "is not a folder"},
+		{"unknown program", []string{"run", "misc", "--program", "revenu", "--workbench", wb}, "--program"},
+		{"valid", []string{"run", "revenue", "misc/", "--program", "misc", "--workbench", wb, "--out", t.TempDir()},
+			"To try the flow without a key: wizard-ci run --wizard=simulate revenue misc --program misc --workbench " + wb + "\n"},
+	} {
+		code, _, stderr := runMain(t, tc.args...)
+		if code != ExitConfig || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, %q; want exit 2 naming %q", tc.name, code, stderr, tc.want)
+		}
+		if tc.name != "valid" && strings.Contains(stderr, "POSTHOG_WIZARD_API_KEY") {
+			t.Errorf("%s: the key was checked before the arguments: %q", tc.name, stderr)
+		}
+	}
+}
