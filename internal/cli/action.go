@@ -141,7 +141,7 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	// SPEC §7: the output folder is inside the workspace, the only place a
 	// container action shares with the steps after it.
 	if !filepath.IsLocal(o.OutDir) {
-		return nil, configErrorf("output-dir: %q must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", o.OutDir)
+		return nil, configErrorf("output-dir: %s must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", quoted(o.OutDir))
 	}
 	if err := o.settings(a.act.Input); err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	} else if o.WizardRefDefault != "" {
 		// As on the command line: a ref only means something when the
 		// wizard is built from source.
-		return nil, configErrorf("wizard-ref: %q is set, but wizard-command (%q) runs a ready wizard; remove one of them", o.WizardRefDefault, o.WizardCommand)
+		return nil, configErrorf("wizard-ref: %s is set, but wizard-command (%s) runs a ready wizard; remove one of them", quoted(o.WizardRefDefault), quoted(o.WizardCommand))
 	}
 	return o, nil
 }
@@ -408,7 +408,7 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	}
 	tokens := strings.Fields(firstNonEmpty(a.act.Input("target"), "all"))
 	// SPEC §8: every token of the input is a target, as on the command line.
-	targets, err := cliTargets(tokens)
+	targets, err := cliTargets(tokens, inputTargets)
 	if err != nil {
 		return configErrorf("target: %v", err)
 	}

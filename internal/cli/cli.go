@@ -202,7 +202,7 @@ func dispatch(ctx context.Context, args []string, d Deps) error {
 		fmt.Fprint(d.Stdout, usage)
 		return nil
 	default:
-		return &usageError{fmt.Sprintf("unknown sub-command %q", cmd) + suggestCmd(cmd)}
+		return &usageError{fmt.Sprintf("unknown sub-command %s", quoted(cmd)) + suggestCmd(cmd)}
 	}
 }
 

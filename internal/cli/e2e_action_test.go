@@ -330,6 +330,8 @@ func TestActionConfigErrors(t *testing.T) {
 		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
 		{"negative delay", "INPUT_RETRY-DELAY", "-5s", "negative"},
 		{"ref with a ready wizard", "INPUT_WIZARD-REF", "main", "wizard-ref"},
+		{"flag-like target", "INPUT_TARGET", "all -x", `"-x": starts with "-"; no target does, and the target input takes no flags`},
+		{"ref as a target", "INPUT_TARGET", "wizard:main", "the wizard-ref input"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

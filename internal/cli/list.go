@@ -22,7 +22,7 @@ func listCmd(args []string, d Deps) error {
 	if len(pos) == 0 {
 		pos = []string{"all"}
 	}
-	targets, err := cliTargets(pos)
+	targets, err := cliTargets(pos, argTargets("list"))
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func planCmd(args []string, d Deps) error {
 	}
 	// The same resolution as `run`, so `run --shard i/n <targets>` selects
 	// the same apps before it splits them.
-	targets, err := cliTargets(pos)
+	targets, err := cliTargets(pos, argTargets("plan"))
 	if err != nil {
 		return err
 	}

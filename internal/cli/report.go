@@ -124,7 +124,7 @@ func findLegs(dirs []string, out string) ([]string, error) {
 	for _, dir := range dirs {
 		st, err := os.Stat(dir)
 		if err != nil || !st.IsDir() {
-			return nil, configErrorf("report: %q is not a folder; pass the output folders of the legs (each holding %s)", dir, results.JSONFile)
+			return nil, configErrorf("report: %s is not a folder; pass the output folders of the legs (each holding %s)", quoted(dir), results.JSONFile)
 		}
 		if hasResults(dir) {
 			add(dir)
@@ -141,7 +141,7 @@ func findLegs(dirs []string, out string) ([]string, error) {
 			}
 		}
 		if len(found) == 0 {
-			return nil, configErrorf("report: %q holds no %s, and none of its sub-folders does", dir, results.JSONFile)
+			return nil, configErrorf("report: %s holds no %s, and none of its sub-folders does", quoted(dir), results.JSONFile)
 		}
 		sort.Strings(found)
 		for _, f := range found {
@@ -149,7 +149,7 @@ func findLegs(dirs []string, out string) ([]string, error) {
 		}
 	}
 	if len(legs) == 0 {
-		return nil, configErrorf("report: no results folder to merge besides the output folder %q", out)
+		return nil, configErrorf("report: no results folder to merge besides the output folder %s", quoted(out))
 	}
 	return legs, nil
 }

@@ -156,7 +156,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	case w == simulate:
 		o.WizardCommand = simulate
 	case w != "":
-		return &usageError{fmt.Sprintf("--wizard: %q is not a wizard source; the only value is simulate (or use --wizard-command CMD)", w)}
+		return &usageError{fmt.Sprintf("--wizard: %s is not a wizard source; the only value is simulate (or use --wizard-command CMD)", quoted(w))}
 	}
 	if o.WizardCommand != "" && (o.WizardRef != "" || o.WizardRepository != "" || o.WizardBuildCommand != "") {
 		return &usageError{"--wizard-ref, --wizard-repository and --wizard-build-command build the wizard from source; " +
@@ -175,7 +175,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if err != nil {
 		return err
 	}
-	targets, err := cliTargets(pos)
+	targets, err := cliTargets(pos, argTargets("run"))
 	if err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func unknownProgram(wb *workbench.Workbench, dir, name string) error {
 	for _, c := range wb.Categories {
 		names = append(names, c.Name)
 	}
-	msg := fmt.Sprintf("--program: %q is not a category of %s", name, filepath.Join(dir, workbench.ConfigFile))
+	msg := fmt.Sprintf("--program: %s is not a category of %s", quoted(name), filepath.Join(dir, workbench.ConfigFile))
 	if close := closestNames(name, names); len(close) > 0 {
 		var q []string
 		for _, c := range close {
@@ -285,7 +285,7 @@ func firstNonEmpty(a ...string) string {
 func loadWorkbench(dir string) (*workbench.Workbench, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return nil, configErrorf("workbench: %q is not a folder; pass --workbench DIR (the folder holding %s)", dir, workbench.ConfigFile)
+		return nil, configErrorf("workbench: %s is not a folder; pass --workbench DIR (the folder holding %s)", quoted(dir), workbench.ConfigFile)
 	}
 	wb, err := workbench.Load(os.DirFS(dir))
 	if err != nil {
@@ -687,7 +687,7 @@ func describeWizard(src results.Wizard, info wizard.Info) string {
 func (o *RunOptions) checkWizardSource(refName, repoName string) error {
 	if o.WizardRepository != "" {
 		if err := wizard.ValidateRepository(o.WizardRepository); err != nil {
-			return configErrorf("%s: %q is not owner/name (for example %s)", repoName, o.WizardRepository, wizard.DefaultRepository)
+			return configErrorf("%s: %s is not owner/name (for example %s)", repoName, quoted(o.WizardRepository), wizard.DefaultRepository)
 		}
 	}
 	for _, ref := range []string{o.WizardRef, o.WizardRefDefault} {
@@ -695,7 +695,20 @@ func (o *RunOptions) checkWizardSource(refName, repoName string) error {
 			continue
 		}
 		if err := slash.ValidateRef(ref); err != nil {
-			return configErrorf("%s: %v. %s", refName, err, slash.RefHint)
+			// slash words its problems for a comment (wizard:<ref>); say
+			// it for the flag or the input instead.
+			msg := err.Error()
+			var pe *slash.ParseError
+			if errors.As(err, &pe) {
+				msg = plain(pe.Msg)
+			}
+			example := refName + ": main"
+			if strings.HasPrefix(refName, "--") {
+				example = refName + " main"
+			}
+			return configErrorf("%s: %s %s; a ref has 1–200 characters from A–Z a–z 0–9 . _ / -, "+
+				"does not contain \"..\", does not start with - or /, and does not end with /, for example %s",
+				refName, quoted(ref), msg, example)
 		}
 	}
 	return nil

@@ -76,19 +76,39 @@ func TestVersion(t *testing.T) {
 
 // TestCLITargetsUseTheGrammar: positional targets get the comment grammar's
 // token checks, so a look-alike letter is named instead of "did you mean"
-// the identical-looking target.
+// the identical-looking target, but the messages speak the command line:
+// no comment syntax (`/wizard-ci`, code spans, wizard:<ref>), and a huge
+// argument is echoed clipped.
 func TestCLITargetsUseTheGrammar(t *testing.T) {
 	t.Parallel()
 	wb := filepath.Join(repoRoot, "workbench")
-	for _, tc := range []struct{ arg, want string }{
-		{"b\u0430sic-integration", "which no target has"},
-		{"wizard:main", "--wizard-ref"},
-		{"basic integration", "without spaces"},
-		{"../etc", ""},
+	long := strings.Repeat("a", 100000)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "b\u0430sic-integration"}, "which no target has"},
+		{[]string{"list", "wizard:main"}, "--wizard-ref"},
+		{[]string{"list", "basic integration"}, "without spaces"},
+		{[]string{"list", "../etc"}, `has a ".." path segment; usage: wizard-ci list <target>...`},
+		{[]string{"list", ""}, `usage: wizard-ci list <target>...; "wizard-ci list all" lists every app`},
+		{[]string{"plan", "a:b", "--shards", "2"}, `"a:b": contains ":", which no target has; usage: wizard-ci plan <target>...`},
+		{[]string{"list", "--", "-x"}, `flags go before "--"`},
+		{[]string{"list", "/wizard-ci"}, "comment"},
+		{[]string{"list", "help"}, `"help" is not a target in the workbench`},
+		{[]string{"list", long}, `"` + strings.Repeat("a", 60) + `…": is 100000 characters long`},
+		{[]string{"list", "--" + long}, "not defined: --" + strings.Repeat("a", 58) + "…"},
+		{[]string{"run", "all", "--wizard-ref", "a..b"}, `--wizard-ref: "a..b" is not a valid wizard ref: it contains ".."`},
+		{[]string{"run", "all", "--wizard-ref", long}, "for example --wizard-ref main"},
+		{[]string{"run", "all", "--concurrency", long}, `"` + strings.Repeat("a", 60) + `…" is not a whole number`},
 	} {
-		code, _, stderr := runMain(t, "list", tc.arg, "--workbench", wb)
+		code, _, stderr := runMain(t, append(tc.args, "--workbench", wb)...)
 		if code != ExitConfig || !strings.Contains(stderr, tc.want) {
-			t.Errorf("list %q: exit %d, %q; want exit 2 naming %q", tc.arg, code, stderr, tc.want)
+			t.Errorf("%.40q: exit %d, %.400q; want exit 2 naming %q", tc.args, code, stderr, tc.want)
+		}
+		first, _, _ := strings.Cut(stderr, "\n\n") // the usage may follow
+		if strings.ContainsAny(first, "`") || strings.Contains(first, "/wizard-ci help") || strings.Contains(first, "wizard:<ref>") || len(first) > 600 {
+			t.Errorf("%.40q: the message is not worded for the command line: %.800q", tc.args, first)
 		}
 	}
 }
