@@ -83,6 +83,10 @@ func actionCmd(ctx context.Context, d Deps) error {
 	}
 }
 
+// inputName is how the action names input name in messages: as written
+// under with: in the workflow.
+func inputName(name string) string { return name }
+
 // validateInputs checks the inputs that have a fixed form.
 func (a *actionCtx) validateInputs() error {
 	if _, err := (setting{"min-permission", a.act.Input("min-permission")}).oneOf("write", "read", "triage", "write", "maintain", "admin"); err != nil {
@@ -91,7 +95,7 @@ func (a *actionCtx) validateInputs() error {
 	if _, err := (setting{"allow-forks", a.act.Input("allow-forks")}).boolean(false); err != nil {
 		return err
 	}
-	return (&RunOptions{}).settings(a.act.Input)
+	return (&RunOptions{}).settings(a.act.Input, inputName)
 }
 
 func (a *actionCtx) client() (*ghapi.Client, error) {
@@ -143,7 +147,7 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	if !filepath.IsLocal(o.OutDir) {
 		return nil, configErrorf("output-dir: %s must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", quoted(o.OutDir))
 	}
-	if err := o.settings(a.act.Input); err != nil {
+	if err := o.settings(a.act.Input, inputName); err != nil {
 		return nil, err
 	}
 	if o.WizardCommand == simulate && o.APIKey == "" {
@@ -172,7 +176,7 @@ func (a *actionCtx) onPullRequest(ctx context.Context) error {
 	if a.ev.PullRequest == nil {
 		return configErrorf("pull_request event without a pull_request")
 	}
-	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"))
+	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"), true)
 	if err != nil {
 		return err
 	}
@@ -238,7 +242,7 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 	}
 
 	wbDir := firstNonEmpty(a.act.Input("workbench"), "workbench")
-	wb, err := loadWorkbench(wbDir)
+	wb, err := loadWorkbench(wbDir, true)
 	if err != nil {
 		return err
 	}
@@ -402,7 +406,7 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	wb, err := loadWorkbench(o.Workbench)
+	wb, err := loadWorkbench(o.Workbench, true)
 	if err != nil {
 		return err
 	}

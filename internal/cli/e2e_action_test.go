@@ -328,7 +328,10 @@ func TestActionConfigErrors(t *testing.T) {
 		{"absolute output", "INPUT_OUTPUT-DIR", "/etc/wizard", "output-dir"},
 		{"bad min-permission", "INPUT_MIN-PERMISSION", "owner", "min-permission"},
 		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
-		{"negative delay", "INPUT_RETRY-DELAY", "-5s", "negative"},
+		{"negative delay", "INPUT_RETRY-DELAY", "-5s", `retry-delay: "-5s" is too short; use a duration of 0 or more`},
+		{"zero timeout", "INPUT_APP-TIMEOUT", "0", `app-timeout: "0" is too short; use a duration of more than 0`},
+		{"bad shard", "INPUT_SHARD", "3/2", `shard: "3/2" is not i/n`},
+		{"missing workbench", "INPUT_WORKBENCH", "nowhere", "set the workbench input (INPUT_WORKBENCH)"},
 		{"ref with a ready wizard", "INPUT_WIZARD-REF", "main", "wizard-ref"},
 		{"flag-like target", "INPUT_TARGET", "all -x", `"-x": starts with "-"; no target does, and the target input takes no flags`},
 		{"ref as a target", "INPUT_TARGET", "wizard:main", "the wizard-ref input"},
@@ -346,6 +349,10 @@ func TestActionConfigErrors(t *testing.T) {
 			e.run()
 			if e.code != 2 || !strings.Contains(e.stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want 2 naming %s", e.code, e.stderr, tc.want)
+			}
+			// An input is named as an input, never as the command line's flag.
+			if strings.Contains(e.stderr, " --") {
+				t.Errorf("stderr names a command-line flag: %q", e.stderr)
 			}
 		})
 	}

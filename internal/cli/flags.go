@@ -45,20 +45,26 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // setting is one option that can come from a flag or an INPUT_ variable; it
 // keeps the name for error messages.
 type setting struct {
-	name string // input name, e.g. "retry-delay"
+	name string // as the user wrote it: "--retry-delay" or the input "retry-delay"
 	raw  string
 }
 
-func (s setting) duration(def time.Duration) (time.Duration, error) {
+// duration reads a Go duration of 0 or more (more than 0 with positive);
+// example is a good value for the message.
+func (s setting) duration(def time.Duration, positive bool, example string) (time.Duration, error) {
 	if s.raw == "" {
 		return def, nil
 	}
-	d, err := time.ParseDuration(s.raw)
-	if err != nil {
-		return 0, configErrorf("%s: %s is not a duration; use a Go duration such as 300ms, 30s or 2m", s.name, quoted(s.raw))
+	want := "a duration of 0 or more"
+	if positive {
+		want = "a duration of more than 0"
 	}
-	if d < 0 {
-		return 0, configErrorf("%s: %s is negative; use a duration of 0 or more, such as 30s", s.name, quoted(s.raw))
+	d, err := time.ParseDuration(s.raw)
+	switch {
+	case err != nil:
+		return 0, configErrorf("%s: %s is not a duration; use %s written as a Go duration, such as %s", s.name, quoted(s.raw), want, example)
+	case d < 0 || positive && d == 0:
+		return 0, configErrorf("%s: %s is too short; use %s, such as %s", s.name, quoted(s.raw), want, example)
 	}
 	return d, nil
 }
@@ -98,8 +104,9 @@ func (s setting) oneOf(def string, allowed ...string) (string, error) {
 	return "", configErrorf("%s: %s is not one of %s", s.name, quoted(s.raw), strings.Join(allowed, ", "))
 }
 
-// parseShard reads "i/n" with 1 ≤ i ≤ n.
-func parseShard(s string) (i, n int, err error) {
+// parseShard reads "i/n" with 1 ≤ i ≤ n; name is the flag or input for
+// the message.
+func parseShard(name, s string) (i, n int, err error) {
 	if s == "" {
 		return 0, 0, nil
 	}
@@ -107,7 +114,7 @@ func parseShard(s string) (i, n int, err error) {
 	i, e1 := strconv.Atoi(a)
 	n, e2 := strconv.Atoi(b)
 	if !ok || e1 != nil || e2 != nil || n < 1 || i < 1 || i > n || n > 256 {
-		return 0, 0, configErrorf("shard: %s is not i/n with 1 ≤ i ≤ n ≤ 256 (for example 2/4)", quoted(s))
+		return 0, 0, configErrorf("%s: %s is not i/n with 1 ≤ i ≤ n ≤ 256 (for example 2/4)", name, quoted(s))
 	}
 	return i, n, nil
 }

@@ -15,7 +15,7 @@ func listCmd(args []string, d Deps) error {
 	if err != nil {
 		return err
 	}
-	wb, err := loadWorkbench(*dir)
+	wb, err := loadWorkbench(*dir, false)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func hintCmd(args []string, d Deps) error {
 	if len(pos) > 0 {
 		return &usageError{"hint takes no arguments"}
 	}
-	wb, err := loadWorkbench(*dir)
+	wb, err := loadWorkbench(*dir, false)
 	if err != nil {
 		return err
 	}

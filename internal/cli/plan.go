@@ -73,17 +73,19 @@ func planCmd(args []string, d Deps) error {
 	if strings.TrimSpace(*shards) == "" {
 		return &usageError{"plan needs --shards N (1 to 256)"}
 	}
-	n, err := setting{"shards", strings.TrimSpace(*shards)}.count(0, 1, maxShards)
+	n, err := setting{"--shards", strings.TrimSpace(*shards)}.count(0, 1, maxShards)
 	if err != nil {
 		return err
 	}
 	inActions := d.Getenv("GITHUB_ACTIONS") == "true"
 	wbDir := strings.TrimSpace(*dir)
+	fromInput := false
 	if wbDir == "" && inActions {
 		// Run as the action (`with: args: plan …`): honour its workbench input.
 		wbDir = ghaction.New(d.Getenv, d.Stdout).Input("workbench")
+		fromInput = wbDir != ""
 	}
-	wb, err := loadWorkbench(firstNonEmpty(wbDir, "workbench"))
+	wb, err := loadWorkbench(firstNonEmpty(wbDir, "workbench"), fromInput)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,11 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 		return ""
 	}
 	out := firstNonEmpty(strings.TrimSpace(*outFlag), input("output-dir"), "wizard-ci-out")
-	failOn, err := setting{"fail-on", firstNonEmpty(strings.TrimSpace(*failFlag), input("fail-on"))}.oneOf("failure", "failure", "never")
+	fail := setting{"--fail-on", strings.TrimSpace(*failFlag)}
+	if fail.raw == "" {
+		fail = setting{"fail-on", input("fail-on")}
+	}
+	failOn, err := fail.oneOf("failure", "failure", "never")
 	if err != nil {
 		return err
 	}

@@ -78,34 +78,32 @@ type RunOptions struct {
 }
 
 // settings reads the options shared by flags and inputs from get, which
-// returns "" for unset.
-func (o *RunOptions) settings(get func(name string) string) error {
+// returns "" for unset; label names an option in messages as the user
+// wrote it (the flag or the input).
+func (o *RunOptions) settings(get, label func(name string) string) error {
 	var err error
-	s := func(name string) setting { return setting{name, get(name)} }
+	s := func(name string) setting { return setting{label(name), get(name)} }
 	if o.Concurrency, err = s("concurrency").count(4, 1, 64); err != nil {
 		return err
 	}
-	if o.AppTimeout, err = s("app-timeout").duration(20 * time.Minute); err != nil {
+	if o.AppTimeout, err = s("app-timeout").duration(20*time.Minute, true, "20m"); err != nil {
 		return err
-	}
-	if o.AppTimeout == 0 {
-		return configErrorf("app-timeout: must be more than 0")
 	}
 	p := outcome.DefaultPolicy
 	if p.Retries, err = s("retries").count(p.Retries, 0, 10); err != nil {
 		return err
 	}
-	if p.RetryDelay, err = s("retry-delay").duration(p.RetryDelay); err != nil {
+	if p.RetryDelay, err = s("retry-delay").duration(p.RetryDelay, false, "30s"); err != nil {
 		return err
 	}
 	if p.ProvisioningRetries, err = s("provisioning-retries").count(p.ProvisioningRetries, 0, 10); err != nil {
 		return err
 	}
-	if p.ProvisioningRetryDelay, err = s("provisioning-retry-delay").duration(0); err != nil {
+	if p.ProvisioningRetryDelay, err = s("provisioning-retry-delay").duration(0, false, "2m"); err != nil {
 		return err
 	}
 	o.Policy = p
-	if o.UpdateEvery, err = s("update-interval").duration(5 * time.Second); err != nil {
+	if o.UpdateEvery, err = s("update-interval").duration(5*time.Second, false, "5s"); err != nil {
 		return err
 	}
 	if o.FailOn, err = s("fail-on").oneOf("failure", "failure", "never"); err != nil {
@@ -115,7 +113,7 @@ func (o *RunOptions) settings(get func(name string) string) error {
 		return err
 	}
 	o.Shard = get("shard")
-	if _, _, err := parseShard(o.Shard); err != nil {
+	if _, _, err := parseShard(label("shard"), o.Shard); err != nil {
 		return err
 	}
 	return nil
@@ -162,7 +160,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 		return &usageError{"--wizard-ref, --wizard-repository and --wizard-build-command build the wizard from source; " +
 			"they cannot be used with --wizard-command or --wizard=simulate"}
 	}
-	if err := o.settings(get); err != nil {
+	if err := o.settings(get, flagName); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -171,7 +169,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if err := o.checkWizardSource("--wizard-ref", "--wizard-repository"); err != nil {
 		return err
 	}
-	wb, err := loadWorkbench(o.Workbench)
+	wb, err := loadWorkbench(o.Workbench, false)
 	if err != nil {
 		return err
 	}
@@ -257,6 +255,9 @@ func closestNames(name string, names []string) []string {
 	return out
 }
 
+// flagName is how the command line names option name.
+func flagName(name string) string { return "--" + name }
+
 // exitFor maps a finished run to its exit code (SPEC §7, §8).
 func exitFor(r *results.Results, failOn string) error {
 	if r.Run.Error != "" {
@@ -282,10 +283,16 @@ func firstNonEmpty(a ...string) string {
 	return ""
 }
 
-func loadWorkbench(dir string) (*workbench.Workbench, error) {
+// loadWorkbench reads the workbench in dir, which came from the
+// --workbench flag or, with fromInput, from the action's workbench input.
+func loadWorkbench(dir string, fromInput bool) (*workbench.Workbench, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return nil, configErrorf("workbench: %s is not a folder; pass --workbench DIR (the folder holding %s)", quoted(dir), workbench.ConfigFile)
+		if fromInput {
+			return nil, configErrorf("workbench: %s is not a folder; set the workbench input (INPUT_WORKBENCH) to the folder holding %s, relative to the workspace",
+				quoted(dir), workbench.ConfigFile)
+		}
+		return nil, configErrorf("--workbench: %s is not a folder; pass --workbench DIR (the folder holding %s)", quoted(dir), workbench.ConfigFile)
 	}
 	wb, err := workbench.Load(os.DirFS(dir))
 	if err != nil {
@@ -297,7 +304,7 @@ func loadWorkbench(dir string) (*workbench.Workbench, error) {
 // shardApps keeps the apps of shard i/n: the i-th of every n apps in path
 // order, so every leg computes the same split without talking to the others.
 func shardApps(apps []workbench.App, shard string) ([]workbench.App, error) {
-	i, n, err := parseShard(shard)
+	i, n, err := parseShard("shard", shard)
 	if err != nil || n == 0 {
 		return apps, err
 	}

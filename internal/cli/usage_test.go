@@ -140,3 +140,35 @@ func TestRunChecksTheKeyLast(t *testing.T) {
 		}
 	}
 }
+
+// TestDurationSettings: each duration says what it accepts, in the words
+// of the flag or the input, and accepts exactly that.
+func TestDurationSettings(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, value, want string // want "" means accepted
+	}{
+		{"app-timeout", "-5s", `--app-timeout: "-5s" is too short; use a duration of more than 0, such as 20m`},
+		{"app-timeout", "0", `--app-timeout: "0" is too short; use a duration of more than 0, such as 20m`},
+		{"app-timeout", "twenty", `--app-timeout: "twenty" is not a duration; use a duration of more than 0`},
+		{"app-timeout", "1ns", ""},
+		{"retry-delay", "-1s", `--retry-delay: "-1s" is too short; use a duration of 0 or more, such as 30s`},
+		{"retry-delay", "0", ""},
+		{"provisioning-retry-delay", "-1m", "use a duration of 0 or more, such as 2m"},
+		{"provisioning-retry-delay", "0s", ""},
+		{"update-interval", "-5s", "use a duration of 0 or more, such as 5s"},
+		{"update-interval", "0", ""},
+		{"shard", "0/2", `--shard: "0/2" is not i/n`},
+	} {
+		get := func(name string) string {
+			if name == tc.name {
+				return tc.value
+			}
+			return ""
+		}
+		err := (&RunOptions{}).settings(get, flagName)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s %q: %v; want %q", tc.name, tc.value, err, tc.want)
+		}
+	}
+}
