@@ -21,14 +21,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, errHelp
+				return nil, &helpError{fs.Name()}
 			}
 			// The flag package writes -name; people type --name.
 			msg := strings.Replace(err.Error(), "defined: -", "defined: --", 1)
 			if head, name, ok := strings.Cut(msg, "defined: "); ok {
 				msg = head + "defined: " + clip(name)
 			}
-			return nil, &usageError{msg}
+			return nil, &usageError{msg, fs.Name()}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

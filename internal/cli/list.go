@@ -45,7 +45,7 @@ func hintCmd(args []string, d Deps) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return &usageError{"hint takes no arguments"}
+		return &usageError{"hint takes no arguments", "hint"}
 	}
 	wb, err := loadWorkbench(*dir, false)
 	if err != nil {

@@ -68,10 +68,10 @@ func planCmd(args []string, d Deps) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return &usageError{"plan needs at least one target (for example: wizard-ci plan all --shards 4)"}
+		return &usageError{"plan needs at least one target (for example: wizard-ci plan all --shards 4)", "plan"}
 	}
 	if strings.TrimSpace(*shards) == "" {
-		return &usageError{"plan needs --shards N (1 to 256)"}
+		return &usageError{"plan needs --shards N (1 to 256)", "plan"}
 	}
 	n, err := setting{"--shards", strings.TrimSpace(*shards)}.count(0, 1, maxShards)
 	if err != nil {

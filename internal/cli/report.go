@@ -33,7 +33,7 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return &usageError{"report needs at least one results folder (for example: wizard-ci report legs/1 legs/2 --out wizard-ci-out)"}
+		return &usageError{"report needs at least one results folder (for example: wizard-ci report legs/1 legs/2 --out wizard-ci-out)", "report"}
 	}
 	inActions := d.Getenv("GITHUB_ACTIONS") == "true"
 	act := ghaction.New(d.Getenv, d.Stdout)

@@ -119,12 +119,15 @@ func (o *RunOptions) settings(get, label func(name string) string) error {
 	return nil
 }
 
+// runFlags are the flags of `run`; its help names every one.
+var runFlags = []string{"wizard-command", "wizard", "wizard-ref", "wizard-repository", "wizard-build-command",
+	"workbench", "program", "concurrency", "out", "shard", "fail-on",
+	"region", "app-timeout", "retries", "retry-delay", "provisioning-retries", "provisioning-retry-delay", "update-interval"}
+
 func runCmd(ctx context.Context, args []string, d Deps) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	vals := map[string]*string{}
-	for _, name := range []string{"wizard-command", "wizard", "wizard-ref", "wizard-repository", "wizard-build-command",
-		"workbench", "program", "concurrency", "out", "shard", "fail-on",
-		"region", "app-timeout", "retries", "retry-delay", "provisioning-retries", "provisioning-retry-delay", "update-interval"} {
+	for _, name := range runFlags {
 		vals[name] = fs.String(name, "", "")
 	}
 	pos, err := parseInterleaved(fs, args)
@@ -150,21 +153,21 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	}
 	switch w := get("wizard"); {
 	case w == simulate && o.WizardCommand != "":
-		return &usageError{"--wizard=simulate and --wizard-command cannot be used together"}
+		return &usageError{"--wizard=simulate and --wizard-command cannot be used together", "run"}
 	case w == simulate:
 		o.WizardCommand = simulate
 	case w != "":
-		return &usageError{fmt.Sprintf("--wizard: %s is not a wizard source; the only value is simulate (or use --wizard-command CMD)", quoted(w))}
+		return &usageError{fmt.Sprintf("--wizard: %s is not a wizard source; the only value is simulate (or use --wizard-command CMD)", quoted(w)), "run"}
 	}
 	if o.WizardCommand != "" && (o.WizardRef != "" || o.WizardRepository != "" || o.WizardBuildCommand != "") {
 		return &usageError{"--wizard-ref, --wizard-repository and --wizard-build-command build the wizard from source; " +
-			"they cannot be used with --wizard-command or --wizard=simulate"}
+			"they cannot be used with --wizard-command or --wizard=simulate", "run"}
 	}
 	if err := o.settings(get, flagName); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return &usageError{"run needs at least one target (for example: wizard-ci run all --wizard=simulate)"}
+		return &usageError{"run needs at least one target (for example: wizard-ci run all --wizard=simulate)", "run"}
 	}
 	if err := o.checkWizardSource("--wizard-ref", "--wizard-repository"); err != nil {
 		return err

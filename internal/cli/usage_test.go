@@ -11,19 +11,66 @@ import (
 	"github.com/posthog/wizard-ci/internal/workbench"
 )
 
-// TestHelpExitsZero: -h and --help print the usage, with every run flag, and
-// exit 0 (a help request is not a usage error).
+// TestHelpExitsZero: -h and --help print the usage and exit 0 (a help
+// request is not a usage error): the global usage names every sub-command,
+// and each sub-command has its own, `action` and `version` included; run's
+// names every flag it takes.
 func TestHelpExitsZero(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"run", "-h"}, {"list", "-h"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
 		code, stdout, _ := runMain(t, args...)
-		if code != ExitOK || !strings.Contains(stdout, "--provisioning-retry-delay") {
-			t.Errorf("%v: exit %d, usage printed: %v", args, code, strings.Contains(stdout, "Usage:"))
+		if code != ExitOK || stdout != usage {
+			t.Errorf("%v: exit %d, %.80q; want the global usage", args, code, stdout)
+		}
+	}
+	for sub, help := range subUsage {
+		if !strings.HasPrefix(help, "Usage: wizard-ci "+sub) || !strings.Contains(usage, "  wizard-ci "+sub) {
+			t.Errorf("%s: its help starts %.40q, or the global usage does not name it", sub, help)
+		}
+		for _, args := range [][]string{{sub, "--help"}, {sub, "-h"}, {"help", sub}} {
+			code, stdout, stderr := runMain(t, args...)
+			if code != ExitOK || stdout != help {
+				t.Errorf("%v: exit %d, %.80q %q; want the help of %s", args, code, stdout, stderr, sub)
+			}
+		}
+	}
+	for _, name := range runFlags {
+		if !strings.Contains(subUsage["run"], "--"+name) {
+			t.Errorf("run --help does not name --%s", name)
 		}
 	}
 	code, _, stderr := runMain(t, "run", "--concurency", "2", "all")
-	if code != ExitConfig || !strings.Contains(stderr, "--concurency") {
+	if code != ExitConfig || !strings.Contains(stderr, "--concurency") || !strings.Contains(stderr, subUsage["run"]) {
 		t.Errorf("unknown flag: exit %d, %q", code, stderr)
+	}
+}
+
+// TestNoArgsSubcommands: sub-commands that take no arguments refuse them.
+func TestNoArgsSubcommands(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"version", "extra"}, {"--version", "x"}, {"action", "extra"}, {"hint", "x"}, {"help", "run", "x"}, {"help", "nope"}} {
+		code, stdout, stderr := runMain(t, args...)
+		if code != ExitConfig || stdout != "" || !strings.Contains(stderr, "wizard-ci: ") {
+			t.Errorf("%v: exit %d, stdout %.80q, stderr %.80q; want exit 2", args, code, stdout, stderr)
+		}
+	}
+}
+
+// TestREADMEListsEverySubcommand: README's command-line synopsis writes each
+// sub-command as its help does (list [<target>...], version).
+func TestREADMEListsEverySubcommand(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sub, help := range subUsage {
+		line, _, _ := strings.Cut(strings.TrimPrefix(help, "Usage: "), "\n")
+		synopsis, _, _ := strings.Cut(line, " [--")
+		synopsis, _, _ = strings.Cut(synopsis, " [flags]")
+		if !strings.Contains(string(readme), "\n"+synopsis) {
+			t.Errorf("README.md does not write %q (from %s --help)", synopsis, sub)
+		}
 	}
 }
 
