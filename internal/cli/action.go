@@ -301,6 +301,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	if err != nil {
 		return err
 	}
+	warnScenario(a.d, o, c.apps)
 	apps, err := shardApps(c.apps, o.Shard)
 	if err != nil {
 		return err
@@ -420,6 +421,7 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	if err != nil {
 		return configErrorf("target: %s", describeSelectError(err, "terminal"))
 	}
+	warnScenario(a.d, o, apps)
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
 	}

@@ -174,3 +174,37 @@ func TestRunProgram(t *testing.T) {
 		})
 	}
 }
+
+// TestRunWarnsUnusedScenarioRules: a WIZARD_CI_SIMULATE rule that plays for
+// no selected app gets one warning before the run, naming it; rules that
+// play get none, also in a shard that does not hold their app.
+func TestRunWarnsUnusedScenarioRules(t *testing.T) {
+	t.Parallel()
+	wb, err := filepath.Abs(filepath.Join(repoRoot, "workbench"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, scenario string
+		args           []string
+		want           []string
+	}{
+		{"typo", "revenu/*=crashed,*=success", []string{"revenue", "misc"}, []string{`rule "revenu/*=crashed" matches no selected app`}},
+		{"shadowed", "*=success,misc=auth", []string{"misc"}, []string{`rule "misc=auth" never plays: an earlier rule`}},
+		{"all used", "revenue=no-changes,*=success", []string{"revenue", "misc", "--shard", "1/2"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"run", "--wizard=simulate", "--workbench", wb, "--out", filepath.Join(t.TempDir(), "out")}, tc.args...)
+			_, stdout, stderr := cliRun(t, t.TempDir(), map[string]string{"WIZARD_CI_SIMULATE": tc.scenario}, args...)
+			if got := strings.Count(stderr, "warning: the WIZARD_CI_SIMULATE rule"); got != len(tc.want) {
+				t.Errorf("%d scenario warnings, want %d:\n%s%s", got, len(tc.want), stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if strings.Count(stderr, w) != 1 || strings.Index(stderr, w) > strings.Index(stderr, "▶") && strings.Contains(stderr, "▶") {
+					t.Errorf("stderr does not say %q once, before the run:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}

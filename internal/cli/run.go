@@ -198,6 +198,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if o.WizardCommand != simulate && o.APIKey == "" {
 		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: %s", o.TryCommand)
 	}
+	warnScenario(d, &o, apps)
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
 	}
@@ -260,6 +261,35 @@ func closestNames(name string, names []string) []string {
 
 // flagName is how the command line names option name.
 func flagName(name string) string { return "--" + name }
+
+// warnScenario warns, before the run, about every WIZARD_CI_SIMULATE rule
+// that plays for none of the selected apps (all of them, before sharding,
+// so each leg of a sharded run says the same): a mistyped glob would
+// otherwise be silently ignored. A scenario that does not parse is left to
+// resolveWizard, which makes it the run's configuration error.
+func warnScenario(d Deps, o *RunOptions, apps []workbench.App) {
+	if o.WizardCommand != simulate {
+		return
+	}
+	sc, err := wizard.ParseScenario(d.Getenv(wizard.ScenarioEnv))
+	if err != nil {
+		return
+	}
+	paths := make([]string, len(apps))
+	for i, a := range apps {
+		paths[i] = a.Path
+	}
+	unmatched, shadowed := sc.Unused(paths)
+	for _, r := range unmatched {
+		fmt.Fprintf(d.Stderr, "wizard-ci: warning: the %s rule %s matches no selected app, so it never plays; "+
+			"a glob matches an app's path or one of its folders, e.g. basic-integration/* (see wizard-ci list)\n",
+			wizard.ScenarioEnv, quoted(r.String()))
+	}
+	for _, r := range shadowed {
+		fmt.Fprintf(d.Stderr, "wizard-ci: warning: the %s rule %s never plays: an earlier rule takes every selected app it matches "+
+			"(the first matching rule wins; put narrower globs first)\n", wizard.ScenarioEnv, quoted(r.String()))
+	}
+}
 
 // exitFor maps a finished run to its exit code (SPEC §7, §8).
 func exitFor(r *results.Results, failOn string) error {
