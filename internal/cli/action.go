@@ -93,6 +93,10 @@ func actionCmd(ctx context.Context, d Deps) error {
 	}
 }
 
+// inputName is how the action names input name in messages: as written
+// under with: in the workflow.
+func inputName(name string) string { return name }
+
 // validateInputs checks the inputs that have a fixed form.
 func (a *actionCtx) validateInputs() error {
 	if _, err := (setting{"min-permission", a.act.Input("min-permission")}).oneOf("write", "read", "triage", "write", "maintain", "admin"); err != nil {
@@ -101,7 +105,7 @@ func (a *actionCtx) validateInputs() error {
 	if _, err := (setting{"allow-forks", a.act.Input("allow-forks")}).boolean(false); err != nil {
 		return err
 	}
-	return (&RunOptions{}).settings(a.act.Input)
+	return (&RunOptions{}).settings(a.act.Input, inputName)
 }
 
 // warnf reports a problem that does not stop the action as a warning
@@ -163,9 +167,9 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	// SPEC §7: the output folder is inside the workspace, the only place a
 	// container action shares with the steps after it.
 	if !filepath.IsLocal(o.OutDir) {
-		return nil, configErrorf("output-dir: %q must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", o.OutDir)
+		return nil, configErrorf("output-dir: %s must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", quoted(o.OutDir))
 	}
-	if err := o.settings(a.act.Input); err != nil {
+	if err := o.settings(a.act.Input, inputName); err != nil {
 		return nil, err
 	}
 	if o.WizardCommand == simulate && o.APIKey == "" {
@@ -181,7 +185,7 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	} else if o.WizardRefDefault != "" {
 		// As on the command line: a ref only means something when the
 		// wizard is built from source.
-		return nil, configErrorf("wizard-ref: %q is set, but wizard-command (%q) runs a ready wizard; remove one of them", o.WizardRefDefault, o.WizardCommand)
+		return nil, configErrorf("wizard-ref: %s is set, but wizard-command (%s) runs a ready wizard; remove one of them", quoted(o.WizardRefDefault), quoted(o.WizardCommand))
 	}
 	return o, nil
 }
@@ -197,7 +201,7 @@ func (a *actionCtx) onPullRequest(ctx context.Context) error {
 			a.ev.Name, a.ev.Action)
 		return nil
 	}
-	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"), a.warnf)
+	wb, err := loadWorkbench(firstNonEmpty(a.act.Input("workbench"), "workbench"), true, a.warnf)
 	if err != nil {
 		return err
 	}
@@ -266,7 +270,7 @@ func (a *actionCtx) onComment(ctx context.Context) error {
 	}
 
 	wbDir := firstNonEmpty(a.act.Input("workbench"), "workbench")
-	wb, err := loadWorkbench(wbDir, a.warnf)
+	wb, err := loadWorkbench(wbDir, true, a.warnf)
 	if err != nil {
 		return err
 	}
@@ -330,6 +334,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 	if err := workbench.CheckExpects(o.Workbench, c.apps); err != nil {
 		return configErrorf("%v", err)
 	}
+	warnScenario(a.d, o, c.apps)
 	apps, err := shardApps(c.apps, o.Shard)
 	if err != nil {
 		return err
@@ -435,12 +440,13 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	wb, err := loadWorkbench(o.Workbench, a.warnf)
+	wb, err := loadWorkbench(o.Workbench, true, a.warnf)
 	if err != nil {
 		return err
 	}
 	tokens := strings.Fields(firstNonEmpty(a.act.Input("target"), "all"))
-	program, targets, err := mergeTargets(tokens, wb.IsProgram)
+	// SPEC §8: every token of the input is a target, as on the command line.
+	targets, err := cliTargets(tokens, inputTargets)
 	if err != nil {
 		return configErrorf("target: %v", err)
 	}
@@ -451,11 +457,12 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	if err := workbench.CheckExpects(o.Workbench, apps); err != nil {
 		return configErrorf("%v", err)
 	}
+	warnScenario(a.d, o, apps)
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
 	}
 	o.Targets = targets
-	res, runErr := execute(ctx, o, a.d, wb, program, apps, newTerminal(a.d, o.Policy))
+	res, runErr := execute(ctx, o, a.d, wb, "", apps, newTerminal(a.d, o.Policy))
 	// SPEC §6: a run without a PR also updates the tracking issue. A shard
 	// is only part of the run: `report` updates it after the merge.
 	if res != nil && o.Shard == "" {

@@ -133,3 +133,78 @@ func TestRunSimulateMisbehaviours(t *testing.T) {
 		t.Error("comment.md shows the PostHog key")
 	}
 }
+
+// TestRunProgram: every argument of `run` is a target, so `run revenue misc`
+// runs both categories with their own sub-commands; --program NAME runs every
+// selected app with that category's sub-command instead (SPEC §2).
+func TestRunProgram(t *testing.T) {
+	t.Parallel()
+	wb, err := filepath.Abs(filepath.Join(repoRoot, "workbench"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, program string
+		args          []string
+		want          map[string]string // app → sub-command its log shows
+	}{
+		{"categories", "", []string{"revenue", "misc"},
+			map[string]string{"revenue/stripe/checkout-node": "Running revenue-analytics", "misc/skills/node-worker": "Running posthog-integration"}},
+		{"program", "revenue", []string{"misc", "--program", "revenue"},
+			map[string]string{"misc/skills/node-worker": "Running revenue-analytics"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"run", "--wizard=simulate", "--workbench", wb, "--out", out}, tc.args...)
+			code, stdout, stderr := cliRun(t, t.TempDir(), nil, args...)
+			r, err := results.Read(out)
+			if code != ExitOK || err != nil {
+				t.Fatalf("exit %d, %v\n%s%s", code, err, stdout, stderr)
+			}
+			if len(r.Apps) != len(tc.want) || r.Run.Program != tc.program {
+				t.Errorf("%d apps, program %q; want %d, %q", len(r.Apps), r.Run.Program, len(tc.want), tc.program)
+			}
+			for _, a := range r.Apps {
+				log, _ := os.ReadFile(filepath.Join(out, a.Log))
+				if w, ok := tc.want[a.App]; !ok || !strings.Contains(string(log), w) {
+					t.Errorf("%s: log lacks %q:\n%s", a.App, w, log)
+				}
+			}
+		})
+	}
+}
+
+// TestRunWarnsUnusedScenarioRules: a WIZARD_CI_SIMULATE rule that plays for
+// no selected app gets one warning before the run, naming it; rules that
+// play get none, also in a shard that does not hold their app.
+func TestRunWarnsUnusedScenarioRules(t *testing.T) {
+	t.Parallel()
+	wb, err := filepath.Abs(filepath.Join(repoRoot, "workbench"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, scenario string
+		args           []string
+		want           []string
+	}{
+		{"typo", "revenu/*=crashed,*=success", []string{"revenue", "misc"}, []string{`rule "revenu/*=crashed" matches no selected app`}},
+		{"shadowed", "*=success,misc=auth", []string{"misc"}, []string{`rule "misc=auth" never plays: an earlier rule`}},
+		{"all used", "revenue=no-changes,*=success", []string{"revenue", "misc", "--shard", "1/2"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"run", "--wizard=simulate", "--workbench", wb, "--out", filepath.Join(t.TempDir(), "out")}, tc.args...)
+			_, stdout, stderr := cliRun(t, t.TempDir(), map[string]string{"WIZARD_CI_SIMULATE": tc.scenario}, args...)
+			if got := strings.Count(stderr, "warning: the WIZARD_CI_SIMULATE rule"); got != len(tc.want) {
+				t.Errorf("%d scenario warnings, want %d:\n%s%s", got, len(tc.want), stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if strings.Count(stderr, w) != 1 || strings.Index(stderr, w) > strings.Index(stderr, "▶") && strings.Contains(stderr, "▶") {
+					t.Errorf("stderr does not say %q once, before the run:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}

@@ -93,54 +93,31 @@ func SystemDeps() Deps {
 	}
 }
 
-const usage = `wizard-ci runs the PostHog wizard on a workbench of example apps.
-
-Usage:
-  wizard-ci run <target>... [--wizard-ref REF | --wizard-command CMD | --wizard=simulate]
-                            [--workbench DIR] [--concurrency N] [--out DIR]
-                            [--shard i/n] [--fail-on failure|never]
-                            [--region us|eu] [--app-timeout 20m] [--retries 2]
-                            [--retry-delay 30s] [--provisioning-retries 2]
-                            [--provisioning-retry-delay D] [--update-interval 5s]
-                            [--wizard-repository OWNER/NAME] [--wizard-build-command CMD]
-  wizard-ci list [<target>...]   resolved apps, one per line
-  wizard-ci hint                 the hint comment's Markdown
-  wizard-ci plan <target>... --shards N [--workbench DIR]
-                                 matrix JSON for a GitHub Actions matrix
-  wizard-ci report <results-dir>... [--out DIR] [--fail-on failure|never]
-                                 merge the legs' output folders and report
-  wizard-ci action               GitHub Action mode (reads INPUT_* and GITHUB_*)
-
-Targets: "all", a category, or any folder of the workbench down to one app.
-The PostHog key is read from POSTHOG_WIZARD_API_KEY.
-
-By default the wizard is built from source: --wizard-repository (PostHog/wizard)
-at --wizard-ref (main), cloned through GITHUB_SERVER_URL (https://github.com) and
-built with --wizard-build-command ("pnpm install --frozen-lockfile && pnpm build:ci"),
-once per commit (kept in <out>/.wizard-cache). It needs git, pnpm and Node.js 22.22+.
-
-Limits: --concurrency 1–64, retries 0–10, --shard i/n with n ≤ 256; durations
-are Go durations (300ms, 30s, 2m).
-
-Exit codes:
-  0  every app succeeded (or --fail-on never), or nothing needed to run
-  1  some app did not succeed
-  2  usage or configuration error (a failed preflight included)
-`
-
 // errSilent exits non-zero without printing more: what needed saying was
 // already said (the results table, a reply).
 type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
-// errHelp asks Main to print the usage and exit 0 (-h, --help).
-var errHelp = errors.New("help requested")
+// helpError asks Main to print the help of sub-command cmd (the global
+// usage when cmd is "") and exit 0 (-h, --help).
+type helpError struct{ cmd string }
 
-// usageError makes Main print the usage after the message.
-type usageError struct{ msg string }
+func (e *helpError) Error() string { return "help requested" }
+
+// usageError makes Main print the usage of sub-command cmd (the global
+// usage when cmd is "") after the message.
+type usageError struct{ msg, cmd string }
 
 func (e *usageError) Error() string { return e.msg }
+
+// helpFor is the help of sub-command cmd, or the global usage.
+func helpFor(cmd string) string {
+	if h, ok := subUsage[cmd]; ok {
+		return h
+	}
+	return usage
+}
 
 // configError is a configuration problem: exit 2 with the message.
 type configError struct{ msg string }
@@ -154,17 +131,18 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	err := dispatch(ctx, args, d)
 	var ee *exitError
 	var ue *usageError
+	var he *helpError
 	var ce *configError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.Is(err, errHelp):
-		fmt.Fprint(d.Stdout, usage)
+	case errors.As(err, &he):
+		fmt.Fprint(d.Stdout, helpFor(he.cmd))
 		return ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(d.Stderr, "wizard-ci: %s\n\n%s", ue.msg, usage)
+		fmt.Fprintf(d.Stderr, "wizard-ci: %s\n\n%s", ue.msg, helpFor(ue.cmd))
 		return ExitConfig
 	case errors.As(err, &ce):
 		fmt.Fprintf(d.Stderr, "wizard-ci: %s\n", ce.msg)
@@ -177,7 +155,7 @@ func Main(ctx context.Context, args []string, d Deps) int {
 
 func dispatch(ctx context.Context, args []string, d Deps) error {
 	if len(args) == 0 {
-		return &usageError{"no sub-command given"}
+		return &usageError{msg: "no sub-command given"}
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
@@ -191,6 +169,9 @@ func dispatch(ctx context.Context, args []string, d Deps) error {
 	case "report":
 		return reportCmd(ctx, rest, d)
 	case "action":
+		if err := noArgs("action", rest); err != nil {
+			return err
+		}
 		return actionCmd(ctx, d)
 	case "__simulate-wizard":
 		code := wizard.Simulate(rest, d.Getenv, d.Stdout, d.Stderr)
@@ -199,14 +180,36 @@ func dispatch(ctx context.Context, args []string, d Deps) error {
 		}
 		return nil
 	case "version", "--version":
+		if err := noArgs("version", rest); err != nil {
+			return err
+		}
 		fmt.Fprintln(d.Stdout, "wizard-ci", version())
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprint(d.Stdout, usage)
-		return nil
+		switch {
+		case len(rest) == 0:
+			return &helpError{}
+		case len(rest) > 1:
+			return &usageError{msg: fmt.Sprintf("help takes one sub-command, but was given %s", quoted(strings.Join(rest, " ")))}
+		case subUsage[rest[0]] != "":
+			return &helpError{rest[0]}
+		}
+		return &usageError{msg: fmt.Sprintf("help: %s is not a sub-command", quoted(rest[0])) + suggestCmd(rest[0])}
 	default:
-		return &usageError{fmt.Sprintf("unknown sub-command %q", cmd) + suggestCmd(cmd)}
+		return &usageError{msg: fmt.Sprintf("unknown sub-command %s", quoted(cmd)) + suggestCmd(cmd)}
 	}
+}
+
+// noArgs refuses arguments to a sub-command that takes none, besides a
+// help request.
+func noArgs(cmd string, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		return &helpError{cmd}
+	}
+	return &usageError{msg: fmt.Sprintf("%s takes no arguments, but was given %s", cmd, quoted(strings.Join(args, " "))), cmd: cmd}
 }
 
 // version is the module version and VCS revision the binary was built from.
@@ -225,7 +228,7 @@ func version() string {
 }
 
 func suggestCmd(cmd string) string {
-	for _, c := range []string{"run", "list", "hint", "plan", "report", "action"} {
+	for _, c := range []string{"run", "list", "hint", "plan", "report", "action", "version"} {
 		if strings.HasPrefix(c, cmd) || strings.HasPrefix(cmd, c) {
 			return fmt.Sprintf(" (did you mean %q?)", c)
 		}

@@ -300,7 +300,8 @@ func TestActionHintOnPullRequest(t *testing.T) {
 // TestActionSchedule runs the target input with no PR: summary, outputs, files.
 func TestActionSchedule(t *testing.T) {
 	e := scheduleE2E(t)
-	e.env["INPUT_TARGET"] = "basic-integration/python misc"
+	// A leading category is a target too, never a program (SPEC §8).
+	e.env["INPUT_TARGET"] = "revenue basic-integration/python misc"
 	e.run()
 	if e.code != 0 {
 		t.Fatalf("exit %d\n%s", e.code, e.stderr)
@@ -312,12 +313,12 @@ func TestActionSchedule(t *testing.T) {
 		}
 	}
 	summary, _ := os.ReadFile(e.env["GITHUB_STEP_SUMMARY"])
-	for _, app := range []string{"basic-integration/python/cli-tool", "misc/skills/node-worker"} {
+	for _, app := range []string{"revenue/stripe/checkout-node", "basic-integration/python/cli-tool", "misc/skills/node-worker"} {
 		if !strings.Contains(string(summary), app) {
 			t.Errorf("summary lacks %s", app)
 		}
 	}
-	if out := e.outputs(); out["total"] != "2" || out["succeeded"] != "2" {
+	if out := e.outputs(); out["total"] != "3" || out["succeeded"] != "3" {
 		t.Errorf("outputs = %v", out)
 	}
 }
@@ -335,8 +336,13 @@ func TestActionConfigErrors(t *testing.T) {
 		{"bad min-permission", "INPUT_MIN-PERMISSION", "owner", "min-permission"},
 		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
 		{"allow-forks yes", "INPUT_ALLOW-FORKS", "yes", `allow-forks: "yes" is not a boolean`},
-		{"negative delay", "INPUT_RETRY-DELAY", "-5s", "negative"},
+		{"negative delay", "INPUT_RETRY-DELAY", "-5s", `retry-delay: "-5s" is too short; use a duration of 0 or more`},
+		{"zero timeout", "INPUT_APP-TIMEOUT", "0", `app-timeout: "0" is too short; use a duration of more than 0`},
+		{"bad shard", "INPUT_SHARD", "3/2", `shard: "3/2" is not i/n`},
+		{"missing workbench", "INPUT_WORKBENCH", "nowhere", "set the workbench input (INPUT_WORKBENCH)"},
 		{"ref with a ready wizard", "INPUT_WIZARD-REF", "main", "wizard-ref"},
+		{"flag-like target", "INPUT_TARGET", "all -x", `"-x": starts with "-"; no target does, and the target input takes no flags`},
+		{"ref as a target", "INPUT_TARGET", "wizard:main", "the wizard-ref input"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -351,6 +357,10 @@ func TestActionConfigErrors(t *testing.T) {
 			e.run()
 			if e.code != 2 || !strings.Contains(e.stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want 2 naming %s", e.code, e.stderr, tc.want)
+			}
+			// An input is named as an input, never as the command line's flag.
+			if strings.Contains(e.stderr, " --") {
+				t.Errorf("stderr names a command-line flag: %q", e.stderr)
 			}
 		})
 	}

@@ -21,10 +21,14 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, errHelp
+				return nil, &helpError{fs.Name()}
 			}
 			// The flag package writes -name; people type --name.
-			return nil, &usageError{strings.Replace(err.Error(), "defined: -", "defined: --", 1)}
+			msg := strings.Replace(err.Error(), "defined: -", "defined: --", 1)
+			if head, name, ok := strings.Cut(msg, "defined: "); ok {
+				msg = head + "defined: " + clip(name)
+			}
+			return nil, &usageError{msg, fs.Name()}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -41,20 +45,26 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // setting is one option that can come from a flag or an INPUT_ variable; it
 // keeps the name for error messages.
 type setting struct {
-	name string // input name, e.g. "retry-delay"
+	name string // as the user wrote it: "--retry-delay" or the input "retry-delay"
 	raw  string
 }
 
-func (s setting) duration(def time.Duration) (time.Duration, error) {
+// duration reads a Go duration of 0 or more (more than 0 with positive);
+// example is a good value for the message.
+func (s setting) duration(def time.Duration, positive bool, example string) (time.Duration, error) {
 	if s.raw == "" {
 		return def, nil
 	}
-	d, err := time.ParseDuration(s.raw)
-	if err != nil {
-		return 0, configErrorf("%s: %q is not a duration; use a Go duration such as 300ms, 30s or 2m", s.name, s.raw)
+	want := "a duration of 0 or more"
+	if positive {
+		want = "a duration of more than 0"
 	}
-	if d < 0 {
-		return 0, configErrorf("%s: %q is negative; use a duration of 0 or more, such as 30s", s.name, s.raw)
+	d, err := time.ParseDuration(s.raw)
+	switch {
+	case err != nil:
+		return 0, configErrorf("%s: %s is not a duration; use %s written as a Go duration, such as %s", s.name, quoted(s.raw), want, example)
+	case d < 0 || positive && d == 0:
+		return 0, configErrorf("%s: %s is too short; use %s, such as %s", s.name, quoted(s.raw), want, example)
 	}
 	return d, nil
 }
@@ -65,7 +75,7 @@ func (s setting) count(def, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s.raw)
 	if err != nil || n < lo || n > hi {
-		return 0, configErrorf("%s: %q is not a whole number from %d to %d", s.name, s.raw, lo, hi)
+		return 0, configErrorf("%s: %s is not a whole number from %d to %d", s.name, quoted(s.raw), lo, hi)
 	}
 	return n, nil
 }
@@ -82,7 +92,7 @@ func (s setting) boolean(def bool) (bool, error) {
 	case "false", "False", "FALSE":
 		return false, nil
 	}
-	return false, configErrorf("%s: %q is not a boolean; use true or false (accepted: true, True, TRUE, false, False, FALSE)", s.name, s.raw)
+	return false, configErrorf("%s: %s is not a boolean; use true or false (accepted: true, True, TRUE, false, False, FALSE)", s.name, quoted(s.raw))
 }
 
 func (s setting) oneOf(def string, allowed ...string) (string, error) {
@@ -94,11 +104,12 @@ func (s setting) oneOf(def string, allowed ...string) (string, error) {
 			return a, nil
 		}
 	}
-	return "", configErrorf("%s: %q is not one of %s", s.name, s.raw, strings.Join(allowed, ", "))
+	return "", configErrorf("%s: %s is not one of %s", s.name, quoted(s.raw), strings.Join(allowed, ", "))
 }
 
-// parseShard reads "i/n" with 1 ≤ i ≤ n.
-func parseShard(s string) (i, n int, err error) {
+// parseShard reads "i/n" with 1 ≤ i ≤ n; name is the flag or input for
+// the message.
+func parseShard(name, s string) (i, n int, err error) {
 	if s == "" {
 		return 0, 0, nil
 	}
@@ -106,7 +117,7 @@ func parseShard(s string) (i, n int, err error) {
 	i, e1 := strconv.Atoi(a)
 	n, e2 := strconv.Atoi(b)
 	if !ok || e1 != nil || e2 != nil || n < 1 || i < 1 || i > n || n > 256 {
-		return 0, 0, configErrorf("shard: %q is not i/n with 1 ≤ i ≤ n ≤ 256 (for example 2/4)", s)
+		return 0, 0, configErrorf("%s: %s is not i/n with 1 ≤ i ≤ n ≤ 256 (for example 2/4)", name, quoted(s))
 	}
 	return i, n, nil
 }
@@ -118,34 +129,110 @@ func countWord(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// mergeTargets checks positional targets with the comment grammar's token
-// rules (so a look-alike letter or a stray character gets the same clear
-// message as in a comment) and merges them like one command line.
-func mergeTargets(tokens []string, isProgram func(string) bool) (program string, targets []string, err error) {
-	var problems []string
-	var line []string
-	for _, tok := range tokens {
-		if strings.ContainsFunc(tok, unicode.IsSpace) || strings.HasPrefix(tok, slash.RefPrefix) {
-			problems = append(problems, fmt.Sprintf("%q: one target per argument, without spaces (use --wizard-ref for a wizard ref)", tok))
-			continue
-		}
-		res := slash.Parse(slash.Command + " " + tok)
-		for _, e := range res.Errors {
-			problems = append(problems, fmt.Sprintf("%q: %s. %s", tok, e.Msg, e.Hint))
-		}
-		for _, l := range res.Lines {
-			line = append(line, l...)
-		}
+// targetWords words target problems for where the targets came from: the
+// command line or the action's target input.
+type targetWords struct {
+	usage string // how targets are written there
+	dash  string // why a token starting with '-' is not a target there
+	ref   string // how a wizard ref is picked there
+}
+
+// argTargets words target problems for the arguments of sub-command sub.
+func argTargets(sub string) targetWords {
+	return targetWords{
+		usage: fmt.Sprintf("usage: wizard-ci %s <target>...; %q lists every app", sub, "wizard-ci list all"),
+		dash:  `no target does; flags go before "--"`,
+		ref:   "pick a wizard build with --wizard-ref REF",
 	}
-	if len(problems) == 0 {
-		var perrs []*slash.ParseError
-		program, targets, perrs = slash.Merge([][]string{line}, isProgram)
-		for _, e := range perrs {
-			problems = append(problems, e.Error())
+}
+
+// inputTargets words target problems for the action's target input.
+var inputTargets = targetWords{
+	usage: `the target input takes targets separated by spaces, such as "all" or "basic-integration/next-js misc"`,
+	dash:  "no target does, and the target input takes no flags",
+	ref:   "pick a wizard build with the wizard-ref input",
+}
+
+// cliTargets checks the targets of the command line (or of the action's
+// target input) with the comment grammar's token rules, so a look-alike
+// letter or a stray character gets the same clear message as in a comment,
+// and removes duplicates, keeping the first-seen order. Every token is a
+// target (SPEC §8): unlike a comment, the command line names a program only
+// with --program. Problems are worded with w, never in comment syntax.
+func cliTargets(tokens []string, w targetWords) ([]string, error) {
+	var problems []string
+	var targets []string
+	seen := map[string]bool{}
+	for _, tok := range tokens {
+		q := quoted(tok)
+		var problem string
+		switch {
+		case tok == "":
+			problem = "an empty argument is not a target; " + w.usage
+		case strings.HasPrefix(tok, slash.RefPrefix):
+			problem = fmt.Sprintf("%s: is not a target; %s", q, w.ref)
+		case strings.ContainsFunc(tok, unicode.IsSpace):
+			problem = fmt.Sprintf("%s: one target per argument, without spaces; %s", q, w.usage)
+		case tok == slash.Command:
+			problem = fmt.Sprintf("%s: is the command of a pull-request comment, not a target; %s", q, w.usage)
+		case strings.HasPrefix(tok, "-"):
+			problem = fmt.Sprintf("%s: starts with %q; %s", q, "-", w.dash)
 		}
+		if problem == "" {
+			t, perr := slash.CheckTarget(tok)
+			if perr == nil {
+				if !seen[t] {
+					seen[t] = true
+					targets = append(targets, t)
+				}
+				continue
+			}
+			problem = fmt.Sprintf("%s: %s; %s", q, plain(perr.Msg), w.usage)
+		}
+		problems = append(problems, problem)
 	}
 	if len(problems) > 0 {
-		return "", nil, configErrorf("%s", strings.Join(problems, "\n"))
+		return nil, configErrorf("%s", strings.Join(problems, "\n"))
 	}
-	return program, targets, nil
+	return targets, nil
+}
+
+// maxEcho bounds how many characters of a user's token an error echoes.
+const maxEcho = 60
+
+// clip shortens s to maxEcho characters and "…", so a huge argument
+// cannot flood an error message.
+func clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxEcho {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// quoted is a user's token for a terminal message: clipped, then quoted.
+func quoted(s string) string { return strconv.Quote(clip(s)) }
+
+// plain turns the Markdown code spans of a message worded for a comment
+// into quoted strings for the terminal.
+func plain(msg string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '`')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(msg[i+1:], '`')
+		if j < 0 {
+			break
+		}
+		b.WriteString(msg[:i])
+		b.WriteString(strconv.Quote(msg[i+1 : i+1+j]))
+		msg = msg[i+2+j:]
+	}
+	b.WriteString(msg)
+	return b.String()
 }

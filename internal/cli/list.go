@@ -15,14 +15,14 @@ func listCmd(args []string, d Deps) error {
 	if err != nil {
 		return err
 	}
-	wb, err := loadWorkbench(*dir, d.warnf)
+	wb, err := loadWorkbench(*dir, false, d.warnf)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
 		pos = []string{"all"}
 	}
-	_, targets, err := mergeTargets(pos, wb.IsProgram)
+	targets, err := cliTargets(pos, argTargets("list"))
 	if err != nil {
 		return err
 	}
@@ -45,9 +45,9 @@ func hintCmd(args []string, d Deps) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return &usageError{"hint takes no arguments"}
+		return &usageError{"hint takes no arguments", "hint"}
 	}
-	wb, err := loadWorkbench(*dir, d.warnf)
+	wb, err := loadWorkbench(*dir, false, d.warnf)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		Environ: func() []string { return nil },
 		Stdout:  &out,
 		Stderr:  &errb,
+		NewID:   func() string { return "local-test" },
 	}
 	code = Main(context.Background(), args, d)
 	return code, out.String(), errb.String()
@@ -120,6 +121,35 @@ func TestHintRealWorkbench(t *testing.T) {
 	for _, cat := range []string{"basic-integration", "revenue", "error-tracking-upload-source-maps", "misc"} {
 		if !strings.Contains(stdout, cat) {
 			t.Errorf("hint lacks %s:\n%s", cat, stdout)
+		}
+	}
+}
+
+// TestEveryArgumentIsATarget: on the command line a leading category is a
+// target like any other, never the comment grammar's <program> (SPEC §8).
+func TestEveryArgumentIsATarget(t *testing.T) {
+	t.Parallel()
+	wb := filepath.Join(repoRoot, "workbench")
+	want := "misc/skills/node-worker\nrevenue/stripe/checkout-node\n"
+	code, stdout, stderr := runMain(t, "list", "revenue", "misc", "--workbench", wb)
+	if code != ExitOK || stdout != want {
+		t.Errorf("list revenue misc: exit %d, %q (stderr %s); want %q", code, stdout, stderr, want)
+	}
+	code, stdout, stderr = runMain(t, "plan", "revenue", "misc", "--shards", "1", "--workbench", wb)
+	if code != ExitOK || !strings.Contains(stdout, `"apps":["misc/skills/node-worker","revenue/stripe/checkout-node"]`) {
+		t.Errorf("plan revenue misc: exit %d, %q (stderr %s)", code, stdout, stderr)
+	}
+}
+
+// TestRunProgramFlag: --program must be a category of the workbench; a
+// typo is refused with the closest category and the list of them.
+func TestRunProgramFlag(t *testing.T) {
+	t.Parallel()
+	wb := filepath.Join(repoRoot, "workbench")
+	code, _, stderr := runMain(t, "run", "misc", "--program", "revenu", "--wizard=simulate", "--workbench", wb, "--out", t.TempDir())
+	for _, want := range []string{`--program: "revenu" is not a category`, `did you mean "revenue"?`, "basic-integration, revenue, error-tracking-upload-source-maps, misc"} {
+		if code != ExitConfig || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, %q; want exit 2 naming %q", code, stderr, want)
 		}
 	}
 }

@@ -68,28 +68,30 @@ func planCmd(args []string, d Deps) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return &usageError{"plan needs at least one target (for example: wizard-ci plan all --shards 4)"}
+		return &usageError{"plan needs at least one target (for example: wizard-ci plan all --shards 4)", "plan"}
 	}
 	if strings.TrimSpace(*shards) == "" {
-		return &usageError{"plan needs --shards N (1 to 256)"}
+		return &usageError{"plan needs --shards N (1 to 256)", "plan"}
 	}
-	n, err := setting{"shards", strings.TrimSpace(*shards)}.count(0, 1, maxShards)
+	n, err := setting{"--shards", strings.TrimSpace(*shards)}.count(0, 1, maxShards)
 	if err != nil {
 		return err
 	}
 	inActions := d.Getenv("GITHUB_ACTIONS") == "true"
 	wbDir := strings.TrimSpace(*dir)
+	fromInput := false
 	if wbDir == "" && inActions {
 		// Run as the action (`with: args: plan …`): honour its workbench input.
 		wbDir = ghaction.New(d.Getenv, d.Stdout).Input("workbench")
+		fromInput = wbDir != ""
 	}
-	wb, err := loadWorkbench(firstNonEmpty(wbDir, "workbench"), d.warnf)
+	wb, err := loadWorkbench(firstNonEmpty(wbDir, "workbench"), fromInput, d.warnf)
 	if err != nil {
 		return err
 	}
 	// The same resolution as `run`, so `run --shard i/n <targets>` selects
 	// the same apps before it splits them.
-	_, targets, err := mergeTargets(pos, wb.IsProgram)
+	targets, err := cliTargets(pos, argTargets("plan"))
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return &usageError{"report needs at least one results folder (for example: wizard-ci report legs/1 legs/2 --out wizard-ci-out)"}
+		return &usageError{"report needs at least one results folder (for example: wizard-ci report legs/1 legs/2 --out wizard-ci-out)", "report"}
 	}
 	inActions := d.Getenv("GITHUB_ACTIONS") == "true"
 	act := ghaction.New(d.Getenv, d.Stdout)
@@ -44,7 +44,11 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 		return ""
 	}
 	out := firstNonEmpty(strings.TrimSpace(*outFlag), input("output-dir"), "wizard-ci-out")
-	failOn, err := setting{"fail-on", firstNonEmpty(strings.TrimSpace(*failFlag), input("fail-on"))}.oneOf("failure", "failure", "never")
+	fail := setting{"--fail-on", strings.TrimSpace(*failFlag)}
+	if fail.raw == "" {
+		fail = setting{"fail-on", input("fail-on")}
+	}
+	failOn, err := fail.oneOf("failure", "failure", "never")
 	if err != nil {
 		return err
 	}
@@ -124,7 +128,7 @@ func findLegs(dirs []string, out string) ([]string, error) {
 	for _, dir := range dirs {
 		st, err := os.Stat(dir)
 		if err != nil || !st.IsDir() {
-			return nil, configErrorf("report: %q is not a folder; pass the output folders of the legs (each holding %s)", dir, results.JSONFile)
+			return nil, configErrorf("report: %s is not a folder; pass the output folders of the legs (each holding %s)", quoted(dir), results.JSONFile)
 		}
 		if hasResults(dir) {
 			add(dir)
@@ -141,7 +145,7 @@ func findLegs(dirs []string, out string) ([]string, error) {
 			}
 		}
 		if len(found) == 0 {
-			return nil, configErrorf("report: %q holds no %s, and none of its sub-folders does", dir, results.JSONFile)
+			return nil, configErrorf("report: %s holds no %s, and none of its sub-folders does", quoted(dir), results.JSONFile)
 		}
 		sort.Strings(found)
 		for _, f := range found {
@@ -149,7 +153,7 @@ func findLegs(dirs []string, out string) ([]string, error) {
 		}
 	}
 	if len(legs) == 0 {
-		return nil, configErrorf("report: no results folder to merge besides the output folder %q", out)
+		return nil, configErrorf("report: no results folder to merge besides the output folder %s", quoted(out))
 	}
 	return legs, nil
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/posthog/wizard-ci/internal/checks"
 	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/publish"
@@ -50,6 +52,9 @@ type RunOptions struct {
 	FailOn        string
 	// CIOnly refuses categories CI may not run even when named (the action).
 	CIOnly bool
+	// TryCommand is the command line that tries this run with the
+	// simulator, suggested when the real wizard cannot run ("" in the action).
+	TryCommand string
 
 	RunID      string
 	PR         int
@@ -73,34 +78,32 @@ type RunOptions struct {
 }
 
 // settings reads the options shared by flags and inputs from get, which
-// returns "" for unset.
-func (o *RunOptions) settings(get func(name string) string) error {
+// returns "" for unset; label names an option in messages as the user
+// wrote it (the flag or the input).
+func (o *RunOptions) settings(get, label func(name string) string) error {
 	var err error
-	s := func(name string) setting { return setting{name, get(name)} }
+	s := func(name string) setting { return setting{label(name), get(name)} }
 	if o.Concurrency, err = s("concurrency").count(4, 1, 64); err != nil {
 		return err
 	}
-	if o.AppTimeout, err = s("app-timeout").duration(20 * time.Minute); err != nil {
+	if o.AppTimeout, err = s("app-timeout").duration(20*time.Minute, true, "20m"); err != nil {
 		return err
-	}
-	if o.AppTimeout == 0 {
-		return configErrorf("app-timeout: must be more than 0")
 	}
 	p := outcome.DefaultPolicy
 	if p.Retries, err = s("retries").count(p.Retries, 0, 10); err != nil {
 		return err
 	}
-	if p.RetryDelay, err = s("retry-delay").duration(p.RetryDelay); err != nil {
+	if p.RetryDelay, err = s("retry-delay").duration(p.RetryDelay, false, "30s"); err != nil {
 		return err
 	}
 	if p.ProvisioningRetries, err = s("provisioning-retries").count(p.ProvisioningRetries, 0, 10); err != nil {
 		return err
 	}
-	if p.ProvisioningRetryDelay, err = s("provisioning-retry-delay").duration(0); err != nil {
+	if p.ProvisioningRetryDelay, err = s("provisioning-retry-delay").duration(0, false, "2m"); err != nil {
 		return err
 	}
 	o.Policy = p
-	if o.UpdateEvery, err = s("update-interval").duration(5 * time.Second); err != nil {
+	if o.UpdateEvery, err = s("update-interval").duration(5*time.Second, false, "5s"); err != nil {
 		return err
 	}
 	if o.FailOn, err = s("fail-on").oneOf("failure", "failure", "never"); err != nil {
@@ -110,18 +113,21 @@ func (o *RunOptions) settings(get func(name string) string) error {
 		return err
 	}
 	o.Shard = get("shard")
-	if _, _, err := parseShard(o.Shard); err != nil {
+	if _, _, err := parseShard(label("shard"), o.Shard); err != nil {
 		return err
 	}
 	return nil
 }
 
+// runFlags are the flags of `run`; its help names every one.
+var runFlags = []string{"wizard-command", "wizard", "wizard-ref", "wizard-repository", "wizard-build-command",
+	"workbench", "program", "concurrency", "out", "shard", "fail-on",
+	"region", "app-timeout", "retries", "retry-delay", "provisioning-retries", "provisioning-retry-delay", "update-interval"}
+
 func runCmd(ctx context.Context, args []string, d Deps) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	vals := map[string]*string{}
-	for _, name := range []string{"wizard-command", "wizard", "wizard-ref", "wizard-repository", "wizard-build-command",
-		"workbench", "concurrency", "out", "shard", "fail-on",
-		"region", "app-timeout", "retries", "retry-delay", "provisioning-retries", "provisioning-retry-delay", "update-interval"} {
+	for _, name := range runFlags {
 		vals[name] = fs.String(name, "", "")
 	}
 	pos, err := parseInterleaved(fs, args)
@@ -147,38 +153,36 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	}
 	switch w := get("wizard"); {
 	case w == simulate && o.WizardCommand != "":
-		return &usageError{"--wizard=simulate and --wizard-command cannot be used together"}
+		return &usageError{"--wizard=simulate and --wizard-command cannot be used together", "run"}
 	case w == simulate:
 		o.WizardCommand = simulate
 	case w != "":
-		return &usageError{fmt.Sprintf("--wizard: %q is not a wizard source; the only value is simulate (or use --wizard-command CMD)", w)}
+		return &usageError{fmt.Sprintf("--wizard: %s is not a wizard source; the only value is simulate (or use --wizard-command CMD)", quoted(w)), "run"}
 	}
 	if o.WizardCommand != "" && (o.WizardRef != "" || o.WizardRepository != "" || o.WizardBuildCommand != "") {
 		return &usageError{"--wizard-ref, --wizard-repository and --wizard-build-command build the wizard from source; " +
-			"they cannot be used with --wizard-command or --wizard=simulate"}
+			"they cannot be used with --wizard-command or --wizard=simulate", "run"}
 	}
-	if err := o.settings(get); err != nil {
+	if err := o.settings(get, flagName); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return &usageError{"run needs at least one target (for example: wizard-ci run all --wizard=simulate)"}
+		return &usageError{"run needs at least one target (for example: wizard-ci run all --wizard=simulate)", "run"}
 	}
 	if err := o.checkWizardSource("--wizard-ref", "--wizard-repository"); err != nil {
 		return err
 	}
-	if o.WizardCommand == simulate && o.APIKey == "" {
-		o.APIKey = simulatorKey
-	}
-	if o.WizardCommand != simulate && o.APIKey == "" {
-		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: wizard-ci run --wizard=simulate %s", strings.Join(pos, " "))
-	}
-	wb, err := loadWorkbench(o.Workbench, d.warnf)
+	wb, err := loadWorkbench(o.Workbench, false, d.warnf)
 	if err != nil {
 		return err
 	}
-	program, targets, err := mergeTargets(pos, wb.IsProgram)
+	targets, err := cliTargets(pos, argTargets("run"))
 	if err != nil {
 		return err
+	}
+	program := get("program")
+	if program != "" && !wb.IsProgram(program) {
+		return unknownProgram(wb, o.Workbench, program)
 	}
 	o.Targets = targets
 	apps, err := wb.Select(targets, false)
@@ -189,6 +193,16 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	if err := workbench.CheckExpects(o.Workbench, apps); err != nil {
 		return configErrorf("%v", err)
 	}
+	// The key is checked last, so the command suggested without one is
+	// built from arguments that are known to work.
+	o.TryCommand = simulateCommand(o.Workbench, program, targets)
+	if o.WizardCommand == simulate && o.APIKey == "" {
+		o.APIKey = simulatorKey
+	}
+	if o.WizardCommand != simulate && o.APIKey == "" {
+		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: %s", o.TryCommand)
+	}
+	warnScenario(d, &o, apps)
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
 	}
@@ -202,6 +216,83 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 		return err
 	}
 	return exitFor(res, o.FailOn)
+}
+
+// unknownProgram is the error for a --program that is not a category of
+// the workbench: the closest categories, then all of them.
+func unknownProgram(wb *workbench.Workbench, dir, name string) error {
+	var names []string
+	for _, c := range wb.Categories {
+		names = append(names, c.Name)
+	}
+	msg := fmt.Sprintf("--program: %s is not a category of %s", quoted(name), filepath.Join(dir, workbench.ConfigFile))
+	if close := closestNames(name, names); len(close) > 0 {
+		var q []string
+		for _, c := range close {
+			q = append(q, fmt.Sprintf("%q", c))
+		}
+		msg += "; did you mean " + orList(q) + "?"
+	}
+	return configErrorf("%s (the categories are %s)", msg, strings.Join(names, ", "))
+}
+
+// closestNames returns the names within a small edit distance of name (or
+// that contain it, from 3 letters), closest first, ties in list order.
+func closestNames(name string, names []string) []string {
+	type cand struct {
+		name string
+		dist int
+	}
+	low := strings.ToLower(name)
+	limit := max(2, len([]rune(low))/3)
+	var cands []cand
+	for _, n := range names {
+		d := levenshtein.ComputeDistance(low, strings.ToLower(n))
+		if len([]rune(low)) >= 3 && strings.Contains(strings.ToLower(n), low) {
+			d = min(d, 1)
+		}
+		if d <= limit && d < len([]rune(low)) {
+			cands = append(cands, cand{n, d})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
+	var out []string
+	for _, c := range cands {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// flagName is how the command line names option name.
+func flagName(name string) string { return "--" + name }
+
+// warnScenario warns, before the run, about every WIZARD_CI_SIMULATE rule
+// that plays for none of the selected apps (all of them, before sharding,
+// so each leg of a sharded run says the same): a mistyped glob would
+// otherwise be silently ignored. A scenario that does not parse is left to
+// resolveWizard, which makes it the run's configuration error.
+func warnScenario(d Deps, o *RunOptions, apps []workbench.App) {
+	if o.WizardCommand != simulate {
+		return
+	}
+	sc, err := wizard.ParseScenario(d.Getenv(wizard.ScenarioEnv))
+	if err != nil {
+		return
+	}
+	paths := make([]string, len(apps))
+	for i, a := range apps {
+		paths[i] = a.Path
+	}
+	unmatched, shadowed := sc.Unused(paths)
+	for _, r := range unmatched {
+		fmt.Fprintf(d.Stderr, "wizard-ci: warning: the %s rule %s matches no selected app, so it never plays; "+
+			"a glob matches an app's path or one of its folders, e.g. basic-integration/* (see wizard-ci list)\n",
+			wizard.ScenarioEnv, quoted(r.String()))
+	}
+	for _, r := range shadowed {
+		fmt.Fprintf(d.Stderr, "wizard-ci: warning: the %s rule %s never plays: an earlier rule takes every selected app it matches "+
+			"(the first matching rule wins; put narrower globs first)\n", wizard.ScenarioEnv, quoted(r.String()))
+	}
 }
 
 // exitFor maps a finished run to its exit code (SPEC §7, §8).
@@ -229,13 +320,18 @@ func firstNonEmpty(a ...string) string {
 	return ""
 }
 
-// loadWorkbench loads the workbench in dir and warns about its top-level
-// folders that wizard-ci.yml does not name: SPEC §10 reports them and
-// never runs them.
-func loadWorkbench(dir string, warnf func(format string, args ...any)) (*workbench.Workbench, error) {
+// loadWorkbench loads the workbench in dir, which came from the
+// --workbench flag or, with fromInput, from the action's workbench input,
+// and warns about its top-level folders that wizard-ci.yml does not name:
+// SPEC §10 reports them and never runs them.
+func loadWorkbench(dir string, fromInput bool, warnf func(format string, args ...any)) (*workbench.Workbench, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return nil, configErrorf("workbench: %q is not a folder; pass --workbench DIR (the folder holding %s)", dir, workbench.ConfigFile)
+		if fromInput {
+			return nil, configErrorf("workbench: %s is not a folder; set the workbench input (INPUT_WORKBENCH) to the folder holding %s, relative to the workspace",
+				quoted(dir), workbench.ConfigFile)
+		}
+		return nil, configErrorf("--workbench: %s is not a folder; pass --workbench DIR (the folder holding %s)", quoted(dir), workbench.ConfigFile)
 	}
 	wb, err := workbench.LoadDir(dir)
 	if err != nil {
@@ -261,7 +357,7 @@ func loadWorkbench(dir string, warnf func(format string, args ...any)) (*workben
 // shardApps keeps the apps of shard i/n: the i-th of every n apps in path
 // order, so every leg computes the same split without talking to the others.
 func shardApps(apps []workbench.App, shard string) ([]workbench.App, error) {
-	i, n, err := parseShard(shard)
+	i, n, err := parseShard("shard", shard)
 	if err != nil || n == 0 {
 		return apps, err
 	}
@@ -595,9 +691,40 @@ func tryFlow(o *RunOptions, err error) error {
 	if o.CIOnly || !errors.As(err, &pe) {
 		return err
 	}
+	if o.TryCommand == "" {
+		return err
+	}
 	c := *pe
-	c.Fix += ", or try the flow with: wizard-ci run --wizard=simulate " + strings.Join(o.Targets, " ")
+	c.Fix += ", or try the flow with: " + o.TryCommand
 	return &c
+}
+
+// simulateCommand is `wizard-ci run --wizard=simulate` with the validated
+// targets, --program and a --workbench other than the default, quoted for
+// a POSIX shell where needed.
+func simulateCommand(wb, program string, targets []string) string {
+	args := append([]string{"wizard-ci", "run", "--wizard=simulate"}, targets...)
+	if program != "" {
+		args = append(args, "--program", program)
+	}
+	if wb != "workbench" {
+		args = append(args, "--workbench", wb)
+	}
+	for i, a := range args {
+		args[i] = shellQuote(a)
+	}
+	return strings.Join(args, " ")
+}
+
+// shellQuote quotes s for a POSIX shell unless it is made only of
+// characters that need no quoting.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@+,", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // describeWizard is one line about the wizard that will run.
@@ -620,7 +747,7 @@ func describeWizard(src results.Wizard, info wizard.Info) string {
 func (o *RunOptions) checkWizardSource(refName, repoName string) error {
 	if o.WizardRepository != "" {
 		if err := wizard.ValidateRepository(o.WizardRepository); err != nil {
-			return configErrorf("%s: %q is not owner/name (for example %s)", repoName, o.WizardRepository, wizard.DefaultRepository)
+			return configErrorf("%s: %s is not owner/name (for example %s)", repoName, quoted(o.WizardRepository), wizard.DefaultRepository)
 		}
 	}
 	for _, ref := range []string{o.WizardRef, o.WizardRefDefault} {
@@ -628,7 +755,20 @@ func (o *RunOptions) checkWizardSource(refName, repoName string) error {
 			continue
 		}
 		if err := slash.ValidateRef(ref); err != nil {
-			return configErrorf("%s: %v. %s", refName, err, slash.RefHint)
+			// slash words its problems for a comment (wizard:<ref>); say
+			// it for the flag or the input instead.
+			msg := err.Error()
+			var pe *slash.ParseError
+			if errors.As(err, &pe) {
+				msg = plain(pe.Msg)
+			}
+			example := refName + ": main"
+			if strings.HasPrefix(refName, "--") {
+				example = refName + " main"
+			}
+			return configErrorf("%s: %s %s; a ref has 1–200 characters from A–Z a–z 0–9 . _ / -, "+
+				"does not contain \"..\", does not start with - or /, and does not end with /, for example %s",
+				refName, quoted(ref), msg, example)
 		}
 	}
 	return nil

@@ -154,9 +154,9 @@ func describeSelectError(err error, style string) string {
 	}
 	var lines []string
 	for _, p := range se.Problems {
-		q := fmt.Sprintf("%q", p.Target)
+		q := quoted(p.Target)
 		if style == "markdown" {
-			q = codeSpan(p.Target)
+			q = codeSpan(clip(p.Target))
 		}
 		line := q + ": " + p.Msg
 		if len(p.Suggestions) > 0 {

@@ -579,3 +579,26 @@ func TestListItem(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckTarget: a single target token gets the rules of a comment's
+// target tokens, and keywords are plain targets.
+func TestCheckTarget(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ tok, want, msg string }{
+		{"basic-integration/", "basic-integration", ""},
+		{"`all`", "all", ""},
+		{"help", "help", ""},
+		{"``", "", "holds only backticks"},
+		{"a:b", "", "contains `:`"},
+		{"-x", "", "starts with `-`"},
+		{"a//b", "", "empty path segment"},
+		{"b\u0430sic", "", "which no target has"},
+		{"a\x01", "", "control character"},
+		{strings.Repeat("a", 300), "", "300 characters long"},
+	} {
+		got, err := CheckTarget(tc.tok)
+		if got != tc.want || (err == nil) != (tc.msg == "") || err != nil && !strings.Contains(err.Msg, tc.msg) {
+			t.Errorf("CheckTarget(%q) = %q, %v; want %q, %q", tc.tok, got, err, tc.want, tc.msg)
+		}
+	}
+}

@@ -245,6 +245,27 @@ func cleanTarget(tok string) (target, msg, hint string) {
 	return t, "", ""
 }
 
+// CheckTarget checks one token as a target by the rules a comment's target
+// tokens follow (SPEC §2): no invisible or control characters, backticks
+// around it stripped, the characters of a workbench path, no empty, "." or
+// ".." segment, trailing '/' removed. It knows nothing of wizard:<ref> or
+// the keywords: "help" is a target here. The problem's Hint is worded for
+// a comment; callers elsewhere word their own.
+func CheckTarget(tok string) (string, *ParseError) {
+	if msg, hint, ok := checkRunes(tok); !ok {
+		return "", &ParseError{Token: shown(tok), Msg: msg, Hint: hint}
+	}
+	t := strings.Trim(tok, "`")
+	if t == "" {
+		return "", &ParseError{Token: shown(tok), Msg: "holds only backticks", Hint: targetHint}
+	}
+	t, msg, hint := cleanTarget(t)
+	if msg != "" {
+		return "", &ParseError{Token: shown(tok), Msg: msg, Hint: hint}
+	}
+	return t, nil
+}
+
 // allowed reports whether r may appear in a target or ref (SPEC §2).
 func allowed(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '/' || r == '-'

@@ -106,6 +106,41 @@ func (sc Scenario) Outcome(app string, attempt int) outcome.Outcome {
 	return outcome.Success
 }
 
+// String is the rule as WIZARD_CI_SIMULATE writes it: glob=outcome[+outcome…].
+func (r Rule) String() string {
+	names := make([]string, len(r.Outcomes))
+	for i, o := range r.Outcomes {
+		names[i] = string(o)
+	}
+	return r.Glob + "=" + strings.Join(names, "+")
+}
+
+// Unused returns the rules that play for none of apps: unmatched ones match
+// no app, shadowed ones match only apps an earlier rule already takes (the
+// first matching rule wins).
+func (sc Scenario) Unused(apps []string) (unmatched, shadowed []Rule) {
+	taken := make([]bool, len(apps))
+	for _, r := range sc {
+		matched, plays := false, false
+		for i, app := range apps {
+			if !r.matches(strings.Trim(app, "/")) {
+				continue
+			}
+			matched = true
+			if !taken[i] {
+				taken[i], plays = true, true
+			}
+		}
+		switch {
+		case !matched:
+			unmatched = append(unmatched, r)
+		case !plays:
+			shadowed = append(shadowed, r)
+		}
+	}
+	return unmatched, shadowed
+}
+
 func (r Rule) matches(app string) bool {
 	p := app
 	for {

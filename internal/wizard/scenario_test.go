@@ -87,3 +87,27 @@ func TestScenarioMisbehaviours(t *testing.T) {
 		t.Errorf("error %v does not list the misbehaviours", err)
 	}
 }
+
+// TestScenarioUnused: a rule that matches no app, or only apps an earlier
+// rule takes, never plays and is reported, written as it was given.
+func TestScenarioUnused(t *testing.T) {
+	t.Parallel()
+	sc, err := ParseScenario("revenu/*=crashed, misc=timeout+success, *=success, basic-integration/*=auth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unmatched, shadowed := sc.Unused([]string{"misc/skills/node-worker", "revenue/stripe/checkout-node"})
+	if len(unmatched) != 2 || unmatched[0].String() != "revenu/*=crashed" || unmatched[1].String() != "basic-integration/*=auth" {
+		t.Errorf("unmatched = %v, want [revenu/*=crashed basic-integration/*=auth]", unmatched)
+	}
+	if len(shadowed) != 0 {
+		t.Errorf("shadowed = %v, want none", shadowed)
+	}
+	_, shadowed = sc.Unused([]string{"basic-integration/flask/todo"})
+	if len(shadowed) != 1 || shadowed[0].String() != "basic-integration/*=auth" {
+		t.Errorf("shadowed = %v, want [basic-integration/*=auth]", shadowed)
+	}
+	if u, s := sc.Unused([]string{"revenu/x", "misc/y", "basic-integration/z"}); len(u)+len(s) != 1 {
+		t.Errorf("unused = %v %v, want only basic-integration/*=auth shadowed by *", u, s)
+	}
+}

@@ -140,6 +140,8 @@ func TestSelectErrors(t *testing.T) {
 			Target: "unlisted-stuff", MsgHas: `the folder "unlisted-stuff" is not a category in wizard-ci.yml`}}},
 		{"app in an unlisted folder", []string{"unlisted-stuff/app"}, false, []problem{{
 			Target: "unlisted-stuff/app", MsgHas: "not a category in wizard-ci.yml"}}},
+		{"long token is clipped in the message", []string{strings.Repeat("z", 255)}, true, []problem{{
+			Target: strings.Repeat("z", 255), MsgHas: `"` + strings.Repeat("z", 60) + `…" is not a target`, Suggestions: []string{}}}},
 		{"slash only", []string{"/"}, true, []problem{{Target: "/", MsgHas: `"" is not a target`}}},
 		{"every problem at once, each once, nothing runs", []string{"revenue", "basic", "local-only", "all", "empty", "basic"}, true, []problem{
 			{Target: "basic", MsgHas: "whole folder names", Suggestions: []string{"basic-integration"}},
