@@ -85,6 +85,14 @@ func textTable(r *results.Results) string {
 	if r.Run.Error != "" {
 		fmt.Fprintf(&b, "❌ stopped before the first app: %s\n\n", r.Run.Error)
 	}
+	if ms := r.Run.MissingShards; len(ms) > 0 {
+		what := "Their legs left no results, so their apps are"
+		if len(ms) == 1 {
+			what = "Its leg left no results, so its apps are"
+		}
+		fmt.Fprintf(&b, "❌ %s missing: %s. %s not in this table, and the run counts as failed.\n\n",
+			countWord(len(ms), "shard"), strings.Join(ms, ", "), what)
+	}
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "APP\tRESULT\tATTEMPTS\tTIME\tCHECKS\tDETAILS")
 	for _, a := range r.Apps {
@@ -113,6 +121,9 @@ func textTable(r *results.Results) string {
 		if k != string(outcome.Success) {
 			fmt.Fprintf(&b, ", %d %s", t[k], k)
 		}
+	}
+	if n := len(r.Run.MissingShards); n > 0 {
+		fmt.Fprintf(&b, "; %s missing", countWord(n, "shard"))
 	}
 	return b.String()
 }
