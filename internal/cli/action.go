@@ -169,6 +169,11 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	if !filepath.IsLocal(o.OutDir) {
 		return nil, configErrorf("output-dir: %s must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", quoted(o.OutDir))
 	}
+	// Checked again when the run claims the folder; here, so that a refused
+	// folder ends the step before the command is acknowledged.
+	if err := checkOutDir(o.OutDir, workbenchGuard(o.Workbench)); err != nil {
+		return nil, err
+	}
 	if err := o.settings(a.act.Input, inputName); err != nil {
 		return nil, err
 	}
@@ -335,6 +340,7 @@ func (a *actionCtx) runCommand(ctx context.Context, gh *ghapi.Client, wb *workbe
 		return configErrorf("%v", err)
 	}
 	warnScenario(a.d, o, c.apps)
+	o.Selected = len(c.apps)
 	apps, err := shardApps(c.apps, o.Shard)
 	if err != nil {
 		return err
@@ -458,6 +464,7 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 		return configErrorf("%v", err)
 	}
 	warnScenario(a.d, o, apps)
+	o.Selected = len(apps)
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
 	}
@@ -487,15 +494,23 @@ func (a *actionCtx) finish(res *results.Results, o *RunOptions, commentURL strin
 	// Relative to the workspace when output-dir is: the step runs in a
 	// container where the workspace has another absolute path than in the
 	// steps after it.
-	abs := filepath.Join(o.OutDir, results.JSONFile)
-	if err := a.setOutputs(map[string]string{
-		"results-json": abs,
-		"total":        strconv.Itoa(len(res.Apps)),
-		"succeeded":    strconv.Itoa(succeeded),
-		"failed":       strconv.Itoa(len(res.Apps) - succeeded),
-		"comment-url":  commentURL,
-	}); err != nil {
-		return err
+	kv := map[string]string{
+		"total":       strconv.Itoa(len(res.Apps)),
+		"succeeded":   strconv.Itoa(succeeded),
+		"failed":      strconv.Itoa(len(res.Apps) - succeeded),
+		"comment-url": commentURL,
+	}
+	if results.Written(runErr, results.JSONFile) {
+		kv["results-json"] = filepath.Join(o.OutDir, results.JSONFile)
+	}
+	if err := a.setOutputs(kv); err != nil {
+		return errors.Join(runErr, err)
+	}
+	// Files that could not be written are a failed step whatever fail-on
+	// says: what the later steps read is missing.
+	var fe *filesError
+	if errors.As(runErr, &fe) {
+		return runErr
 	}
 	var pe *publishError
 	if errors.As(runErr, &pe) {

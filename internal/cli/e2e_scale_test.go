@@ -138,11 +138,15 @@ func TestPlanShardsReport(t *testing.T) {
 		t.Errorf("report printed no table:\n%s", stdout)
 	}
 
-	// --fail-on never exits 0; a report again over the same folders (the
-	// output folder among them) merges the same legs.
-	code, _, stderr = cliRun(t, dir, nil, "report", filepath.Join(dir, "legs"), merged, "--out", merged, "--fail-on", "never")
+	// --fail-on never exits 0, and the report may be made again into its
+	// own output folder; but never into a folder it reads.
+	code, _, stderr = cliRun(t, dir, nil, "report", filepath.Join(dir, "legs"), "--out", merged, "--fail-on", "never")
 	if code != 0 {
 		t.Errorf("report --fail-on never: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = cliRun(t, dir, nil, "report", filepath.Join(dir, "legs"), merged, "--out", merged)
+	if code != 2 || !strings.Contains(stderr, "is the results folder") {
+		t.Errorf("report into a folder it reads: exit %d, %s", code, stderr)
 	}
 	// An app in two legs (a leg and the merged folder), or a folder without
 	// results, is a configuration error.

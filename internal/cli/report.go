@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,32 +56,50 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 		return err
 	}
 
-	legs, err := findLegs(pos, out)
+	legs, err := findLegs(pos)
 	if err != nil {
+		return err
+	}
+	// The folders given and the legs found in them (a sub-folder may be a
+	// link): the output folder must be none of them, nor hold or be inside
+	// one, or the report would overwrite what it merges.
+	guards := legGuards(append(append([]string(nil), legs...), pos...))
+	if err := checkOutDir(out, guards...); err != nil {
 		return err
 	}
 	rs := make([]*results.Results, len(legs))
 	for i, dir := range legs {
 		if rs[i], err = results.Read(dir); err != nil {
-			return configErrorf("%v", err)
+			return configErrorf("report: %v\nNothing was merged: pass only folders that `wizard-ci run` wrote, and run that leg again if its %s is damaged.", err, results.JSONFile)
 		}
+	}
+	// A leg that crashed before its artifact was uploaded is no folder
+	// here: the report must say so, not go green without its apps.
+	missing, err := results.CheckShards(rs, legs)
+	if err != nil {
+		return configErrorf("report: %v", err)
 	}
 	merged, err := results.Merge(rs)
 	if err != nil {
 		return configErrorf("%v", err)
 	}
+	merged.Run.MissingShards = missingShards(merged.Run.MissingShards, missing, rs)
+	if err := claimOutDir(out, guards...); err != nil {
+		return err
+	}
 	if err := copyLogs(merged, rs, legs, out, d); err != nil {
 		return err
 	}
-	if err := results.Write(out, merged); err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
 	body := report.Comment(merged, report.CommentOptions{Final: true})
-	if err := os.WriteFile(filepath.Join(out, results.CommentFile), []byte(body), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", results.CommentFile, err)
+	// Every file is tried, and the report still goes out when one fails.
+	var filesErr error
+	if err := results.Write(out, merged, body); err != nil {
+		filesErr = &filesError{dir: out, err: err}
 	}
 	fmt.Fprintln(d.Stdout, textTable(merged))
-	fmt.Fprintf(d.Stdout, "\nmerged %s into %s\n", countWord(len(legs), "leg"), filepath.Join(out, results.JSONFile))
+	if results.Written(filesErr, results.JSONFile) {
+		fmt.Fprintf(d.Stdout, "\nmerged %s into %s\n", countWord(len(legs), "leg"), filepath.Join(out, results.JSONFile))
+	}
 
 	if inActions {
 		commentURL := postMerged(ctx, d, act, merged, body)
@@ -89,37 +110,61 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 		}
 		if d.Getenv("GITHUB_OUTPUT") != "" {
 			succeeded := results.Tally(merged.Apps)[string(outcome.Success)]
-			abs, _ := filepath.Abs(filepath.Join(out, results.JSONFile))
+			kv := map[string]string{
+				"total":       strconv.Itoa(len(merged.Apps)),
+				"succeeded":   strconv.Itoa(succeeded),
+				"failed":      strconv.Itoa(len(merged.Apps) - succeeded),
+				"comment-url": commentURL,
+			}
+			if results.Written(filesErr, results.JSONFile) {
+				kv["results-json"], _ = filepath.Abs(filepath.Join(out, results.JSONFile))
+			}
 			a := &actionCtx{d: d, act: act}
-			if err := a.setOutputs(map[string]string{
-				"results-json": abs,
-				"total":        strconv.Itoa(len(merged.Apps)),
-				"succeeded":    strconv.Itoa(succeeded),
-				"failed":       strconv.Itoa(len(merged.Apps) - succeeded),
-				"comment-url":  commentURL,
-			}); err != nil {
-				return err
+			if err := a.setOutputs(kv); err != nil {
+				return errors.Join(filesErr, err)
 			}
 		}
+	}
+	if filesErr != nil {
+		return filesErr
 	}
 	return exitFor(merged, failOn)
 }
 
+// missingShards is the merged report's list of missing shards: those an
+// earlier merge among the legs recorded, unless a leg given now is that
+// shard, and those CheckShards found, in shard order.
+func missingShards(carried, found []string, rs []*results.Results) []string {
+	out := slices.Clone(found)
+	for _, s := range carried {
+		given := slices.ContainsFunc(rs, func(r *results.Results) bool { return r.Run.Shard == s })
+		if !given && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	num := func(s string) int { n, _ := strconv.Atoi(strings.Split(s, "/")[0]); return n }
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(num(a)-num(b), strings.Compare(a, b)) })
+	return out
+}
+
 // findLegs expands the folders given to report: a folder holding
 // results.json is one leg; any other folder stands for its sub-folders that
-// hold one (as actions/download-artifact lays out several artifacts). The
-// output folder itself is never a leg, so a report can be run again.
-func findLegs(dirs []string, out string) ([]string, error) {
-	outAbs, _ := filepath.Abs(out)
+// hold one (as actions/download-artifact lays out several artifacts). Only
+// that one level is searched, and links among the sub-folders are not
+// followed. A leg given twice (or once through a link) counts once.
+func findLegs(dirs []string) ([]string, error) {
 	var legs []string
 	seen := map[string]bool{}
-	add := func(dir string) {
-		abs, _ := filepath.Abs(dir)
-		if abs == outAbs || seen[abs] {
-			return
+	add := func(dir string) error {
+		real, err := realPath(dir)
+		if err != nil {
+			return configErrorf("report: %v", err)
 		}
-		seen[abs] = true
-		legs = append(legs, dir)
+		if !seen[real] {
+			seen[real] = true
+			legs = append(legs, dir)
+		}
+		return nil
 	}
 	hasResults := func(dir string) bool {
 		st, err := os.Stat(filepath.Join(dir, results.JSONFile))
@@ -131,7 +176,9 @@ func findLegs(dirs []string, out string) ([]string, error) {
 			return nil, configErrorf("report: %s is not a folder; pass the output folders of the legs (each holding %s)", quoted(dir), results.JSONFile)
 		}
 		if hasResults(dir) {
-			add(dir)
+			if err := add(dir); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		entries, err := os.ReadDir(dir)
@@ -149,11 +196,10 @@ func findLegs(dirs []string, out string) ([]string, error) {
 		}
 		sort.Strings(found)
 		for _, f := range found {
-			add(f)
+			if err := add(f); err != nil {
+				return nil, err
+			}
 		}
-	}
-	if len(legs) == 0 {
-		return nil, configErrorf("report: no results folder to merge besides the output folder %s", quoted(out))
 	}
 	return legs, nil
 }
@@ -161,17 +207,32 @@ func findLegs(dirs []string, out string) ([]string, error) {
 // copyLogs copies every app's log from its leg into out, so the merged
 // results.json's `log` paths are valid there. A log that is missing, or
 // whose path is not the one wizard-ci writes for the app, is dropped from
-// the record (with a warning) rather than pointing nowhere.
+// the record (with a warning) rather than pointing nowhere. Legs are
+// untrusted: a log is read through an os.Root of its leg, so neither its
+// name nor a symlink can reach a file outside the leg.
 func copyLogs(merged *results.Results, rs []*results.Results, legs []string, out string, d Deps) error {
-	from := map[string]string{}
+	from := map[string]int{}
 	for i, r := range rs {
 		for _, a := range r.Apps {
-			from[a.App] = legs[i]
+			from[a.App] = i
 		}
 	}
 	if err := os.MkdirAll(filepath.Join(out, results.LogsDir), 0o755); err != nil {
 		return configErrorf("output folder %s: %v", out, err)
 	}
+	dst, err := os.OpenRoot(out)
+	if err != nil {
+		return configErrorf("output folder %s: %v", out, err)
+	}
+	defer dst.Close()
+	roots := make([]*os.Root, len(legs))
+	defer func() {
+		for _, r := range roots {
+			if r != nil {
+				r.Close()
+			}
+		}
+	}()
 	for i := range merged.Apps {
 		a := &merged.Apps[i]
 		if a.Log == "" {
@@ -182,9 +243,13 @@ func copyLogs(merged *results.Results, rs []*results.Results, legs []string, out
 			a.Log = ""
 			continue
 		}
-		src := filepath.Join(from[a.App], filepath.FromSlash(a.Log))
-		dst := filepath.Join(out, filepath.FromSlash(a.Log))
-		if err := copyFile(src, dst); err != nil {
+		leg := from[a.App]
+		if roots[leg] == nil {
+			if roots[leg], err = os.OpenRoot(legs[leg]); err != nil {
+				return configErrorf("report: %v", err)
+			}
+		}
+		if err := copyLog(roots[leg], dst, filepath.FromSlash(a.Log)); err != nil {
 			fmt.Fprintf(d.Stderr, "wizard-ci: warning: %s: %v; its log is left out\n", a.App, err)
 			a.Log = ""
 		}
@@ -192,21 +257,18 @@ func copyLogs(merged *results.Results, rs []*results.Results, legs []string, out
 	return nil
 }
 
-func copyFile(src, dst string) (err error) {
-	sa, _ := filepath.Abs(src)
-	da, _ := filepath.Abs(dst)
-	if sa == da {
-		return nil
-	}
-	in, err := os.Open(src)
+// copyLog copies the regular file name from one root to the same name in
+// another.
+func copyLog(from, to *os.Root, name string) (err error) {
+	in, err := from.Open(name)
 	if err != nil {
 		return fmt.Errorf("read log: %w", err)
 	}
 	defer in.Close()
 	if st, err := in.Stat(); err != nil || !st.Mode().IsRegular() {
-		return fmt.Errorf("read log: %s is not a regular file", src)
+		return fmt.Errorf("read log: %s is not a regular file", name)
 	}
-	o, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	o, err := to.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return fmt.Errorf("write log: %w", err)
 	}

@@ -49,6 +49,7 @@ type RunOptions struct {
 	UpdateEvery   time.Duration
 	OutDir        string
 	Shard         string
+	Selected      int // apps the targets selected before the split, recorded on a leg
 	FailOn        string
 	// CIOnly refuses categories CI may not run even when named (the action).
 	CIOnly bool
@@ -203,6 +204,7 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 		return configErrorf("no PostHog key: set POSTHOG_WIZARD_API_KEY (nothing was run)\nTo try the flow without a key: %s", o.TryCommand)
 	}
 	warnScenario(d, &o, apps)
+	o.Selected = len(apps)
 	if apps, err = shardApps(apps, o.Shard); err != nil {
 		return err
 	}
@@ -210,7 +212,9 @@ func runCmd(ctx context.Context, args []string, d Deps) error {
 	res, err := execute(ctx, &o, d, wb, program, apps, term)
 	if res != nil {
 		fmt.Fprintln(d.Stdout, textTable(res))
-		fmt.Fprintf(d.Stdout, "\nresults: %s\n", filepath.Join(o.OutDir, results.JSONFile))
+		if results.Written(err, results.JSONFile) {
+			fmt.Fprintf(d.Stdout, "\nresults: %s\n", filepath.Join(o.OutDir, results.JSONFile))
+		}
 	}
 	if err != nil {
 		return err
@@ -295,13 +299,17 @@ func warnScenario(d Deps, o *RunOptions, apps []workbench.App) {
 	}
 }
 
-// exitFor maps a finished run to its exit code (SPEC §7, §8).
+// exitFor maps a finished run to its exit code (SPEC §7, §8). A merged
+// report with missing shards failed like an app that did not succeed.
 func exitFor(r *results.Results, failOn string) error {
 	if r.Run.Error != "" {
 		return &exitError{ExitConfig}
 	}
 	if failOn == "never" {
 		return nil
+	}
+	if len(r.Run.MissingShards) > 0 {
+		return &exitError{ExitFailed}
 	}
 	for _, a := range r.Apps {
 		if a.Outcome != outcome.Success {
@@ -420,6 +428,10 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 			StartedAt: d.Clock.Now().UTC(),
 		},
 	}
+	if o.Shard != "" {
+		// So that report can tell an empty shard from a missing leg.
+		m.res.Run.Selected = o.Selected
+	}
 	for i, a := range apps {
 		m.res.Apps = append(m.res.Apps, results.App{App: a.Path, Category: a.Category, Log: results.LogName(a.Path)})
 		m.idx[a.Path] = i
@@ -428,13 +440,10 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 	render := func() string {
 		return report.Comment(m.snapshot(), report.CommentOptions{Previous: o.Previous, Config: configTable(o)})
 	}
-	// The logs folder is ours: logs of an earlier run would not match this
-	// run's results.json.
-	if err := os.RemoveAll(filepath.Join(o.OutDir, results.LogsDir)); err != nil {
-		return nil, configErrorf("output folder %s: %v", o.OutDir, err)
-	}
-	if err := os.MkdirAll(filepath.Join(o.OutDir, results.LogsDir), 0o755); err != nil {
-		return nil, configErrorf("output folder %s: %v", o.OutDir, err)
+	// Before anything is posted or started: a run only writes into a
+	// folder that is (or becomes) its own, and never into the workbench.
+	if err := claimOutDir(o.OutDir, workbenchGuard(o.Workbench)); err != nil {
+		return nil, err
 	}
 	// SPEC §6: the results comment exists, every app pending, before the
 	// first wizard starts.
@@ -540,12 +549,11 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 	m.mu.Unlock()
 
 	res := m.snapshot()
-	if err := results.Write(o.OutDir, res); err != nil {
-		return res, fmt.Errorf("write results: %w", err)
-	}
-	body := render()
-	if err := os.WriteFile(filepath.Join(o.OutDir, results.CommentFile), []byte(body), 0o644); err != nil {
-		return res, fmt.Errorf("write %s: %w", results.CommentFile, err)
+	// A file that cannot be written does not stop the others, nor the
+	// final report: the results are lost only where they could not go.
+	var filesErr error
+	if err := results.Write(o.OutDir, res, render()); err != nil {
+		filesErr = &filesError{dir: o.OutDir, err: err}
 	}
 	// The final update must go out even when the run was cancelled: give it
 	// its own short deadline instead of the cancelled context.
@@ -557,19 +565,38 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 		}
 	}
 	if len(publishErrs) > 0 {
-		return res, &publishError{errors.Join(publishErrs...)}
+		return res, errors.Join(filesErr, &publishError{err: errors.Join(publishErrs...), filesWritten: filesErr == nil})
 	}
-	return res, nil
+	return res, filesErr
 }
 
-// publishError says the run finished and its files are written, but the
-// report could not be delivered everywhere.
-type publishError struct{ err error }
+// publishError says the run finished, but the report could not be
+// delivered everywhere.
+type publishError struct {
+	err          error
+	filesWritten bool
+}
 
 func (e *publishError) Error() string {
-	return "the run finished and its files are written, but the report could not be posted: " + e.err.Error()
+	if e.filesWritten {
+		return "the run finished and its files are written, but the report could not be posted: " + e.err.Error()
+	}
+	return "the report could not be posted either: " + e.err.Error()
 }
 func (e *publishError) Unwrap() error { return e.err }
+
+// filesError says the run finished, but not every file could be written
+// into the output folder (the others were).
+type filesError struct {
+	dir string
+	err error
+}
+
+func (e *filesError) Error() string {
+	return fmt.Sprintf("the run finished, but not every file could be written into the output folder %s:\n%v\n"+
+		"Move what is in the way, or choose another output folder, and run again", e.dir, e.err)
+}
+func (e *filesError) Unwrap() error { return e.err }
 
 // subcommand is the wizard sub-command for app: the <program> of the command
 // when given, else the app's own category's.

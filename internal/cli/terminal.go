@@ -114,6 +114,14 @@ func textTable(r *results.Results) string {
 	if r.Run.Error != "" {
 		fmt.Fprintf(&b, "❌ stopped before the first app: %s\n\n", r.Run.Error)
 	}
+	if ms := r.Run.MissingShards; len(ms) > 0 {
+		what := "Their legs left no results, so their apps are"
+		if len(ms) == 1 {
+			what = "Its leg left no results, so its apps are"
+		}
+		fmt.Fprintf(&b, "❌ %s missing: %s. %s not in this table, and the run counts as failed.\n\n",
+			countWord(len(ms), "shard"), strings.Join(ms, ", "), what)
+	}
 	rows := [][]string{{"APP", "RESULT", "ATTEMPTS", "TIME", "CHECKS", "DETAILS"}}
 	for _, a := range r.Apps {
 		res := string(a.Outcome)
@@ -141,6 +149,9 @@ func textTable(r *results.Results) string {
 		if k != string(outcome.Success) {
 			fmt.Fprintf(&b, ", %d %s", t[k], k)
 		}
+	}
+	if n := len(r.Run.MissingShards); n > 0 {
+		fmt.Fprintf(&b, "; %s missing", countWord(n, "shard"))
 	}
 	return b.String()
 }

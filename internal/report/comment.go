@@ -578,6 +578,22 @@ func renderHead(r *results.Results, final bool, previous string) string {
 		fmt.Fprintf(&b, "\n> [!WARNING]\n> The PR head moved while this ran: these results are for %s, the PR head is now %s.\n",
 			Code(shortSHA(r.Run.HeadSHA, moved)), Code(shortSHA(moved, r.Run.HeadSHA)))
 	}
+	if ms := r.Run.MissingShards; len(ms) > 0 {
+		var cs []string
+		for _, m := range ms[:min(len(ms), maxTargets)] {
+			cs = append(cs, Code(m))
+		}
+		list := strings.Join(cs, ", ")
+		if len(ms) > maxTargets {
+			list += fmt.Sprintf(" and %d more", len(ms)-maxTargets)
+		}
+		legs, their := "those legs", "their"
+		if len(ms) == 1 {
+			legs, their = "that leg", "its"
+		}
+		fmt.Fprintf(&b, "\n> [!CAUTION]\n> **%s missing:** %s. No results came from %s (did a leg fail before it uploaded them?), "+
+			"so %s apps are not in this report, and the run counts as failed.\n", plural(len(ms), "shard"), list, legs, their)
+	}
 	if e := strings.TrimSpace(r.Run.Error); e != "" {
 		b.WriteString("\n> [!CAUTION]\n")
 		lines := strings.Split(strings.ReplaceAll(e, "\r\n", "\n"), "\n")
@@ -614,6 +630,8 @@ func title(r *results.Results, final bool) string {
 		return fmt.Sprintf("⏳ running — %d/%d done", done, total)
 	case cancelled > 0:
 		return fmt.Sprintf("🛑 cancelled — %d of %s had finished, %d succeeded", total-cancelled, plural(total, "app"), ok)
+	case len(r.Run.MissingShards) > 0:
+		return fmt.Sprintf("❌ %s missing; %d of %s succeeded", plural(len(r.Run.MissingShards), "shard"), ok, plural(total, "app"))
 	case total == 0 && r.Run.Error != "":
 		return "❌ the run stopped before any app ran"
 	case total == 0:

@@ -557,3 +557,29 @@ func BenchmarkComment(b *testing.B) {
 		})
 	}
 }
+
+// TestMissingShards: a merged report whose legs did not all arrive says
+// which shards are missing, in the title and above the table, in the
+// comment and in the summary, and is not green.
+func TestMissingShards(t *testing.T) {
+	t.Parallel()
+	r := greenRun()
+	r.Run.MissingShards = []string{"2/3", "3/3"}
+	for name, body := range map[string]string{
+		"comment": Comment(r, CommentOptions{Final: true}),
+		"summary": Summary(r),
+	} {
+		for _, want := range []string{
+			"❌ 2 shards missing; 3 of 3 apps succeeded",
+			"> **2 shards missing:** `2/3`, `3/3`. No results came from those legs",
+			"the run counts as failed",
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q:\n%s", name, want, body)
+			}
+		}
+		if strings.Contains(body, "✅ all") {
+			t.Errorf("%s is green:\n%s", name, body)
+		}
+	}
+}

@@ -3,41 +3,84 @@ package results
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
 )
 
-// Write writes results.json (indented, schema set, totals recomputed) and
-// junit.xml into dir, creating dir when needed. r itself is not modified.
+// Write writes results.json (indented, schema set, totals recomputed),
+// junit.xml and, when comment is not empty, comment.md into dir, creating
+// dir when needed. r itself is not modified. It tries every file, so one
+// that cannot be written costs no other; the error is then a *WriteError
+// naming each file that was not written.
 //
 // Every app must have an outcome: results.json is the final record, and a
 // pending app would make a file that Read refuses.
-func Write(dir string, r *Results) error {
+func Write(dir string, r *Results, comment string) error {
+	files := []string{JSONFile, JUnitFile}
+	if comment != "" {
+		files = append(files, CommentFile)
+	}
+	fail := func(err error) error { return &WriteError{Failed: files, Err: err} }
 	if r == nil {
-		return fmt.Errorf("write results: no results")
+		return fail(errors.New("write results: no results"))
 	}
 	n := normalized(r)
 	if err := n.validate(); err != nil {
-		return fmt.Errorf("write results: %w", err)
+		return fail(fmt.Errorf("write results: %w", err))
 	}
 	b, err := json.MarshalIndent(n, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", JSONFile, err)
+		return fail(fmt.Errorf("encode %s: %w", JSONFile, err))
 	}
 	b = append(b, '\n')
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write results: %w", err)
+		return fail(fmt.Errorf("write results: %w", err))
 	}
-	if err := writeFile(filepath.Join(dir, JSONFile), b); err != nil {
-		return err
+	content := map[string][]byte{JSONFile: b, JUnitFile: JUnit(n), CommentFile: []byte(comment)}
+	we := &WriteError{}
+	var errs []error
+	for _, f := range files {
+		if err := writeFile(filepath.Join(dir, f), content[f]); err != nil {
+			we.Failed = append(we.Failed, f)
+			errs = append(errs, err)
+		}
 	}
-	return writeFile(filepath.Join(dir, JUnitFile), JUnit(n))
+	if len(errs) == 0 {
+		return nil
+	}
+	we.Err = errors.Join(errs...)
+	return we
+}
+
+// WriteError says which files Write could not write (the others were).
+type WriteError struct {
+	Failed []string // file names, such as results.json
+	Err    error
+}
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// Written reports whether a Write that returned err wrote the file name.
+func Written(err error, name string) bool {
+	var we *WriteError
+	if !errors.As(err, &we) {
+		return true
+	}
+	return !slices.Contains(we.Failed, name)
 }
 
 // Read reads dir/results.json and checks that it is a wizard-ci/results@1
-// record: the schema matches, every app has a path and a known outcome
-// (outcome.Outcome refuses unknown names) and no app appears twice.
+// record: the schema matches, every app has a clean workbench path
+// (CheckAppPath) and a known outcome (outcome.Outcome refuses unknown names)
+// and no app appears twice. The file is untrusted (a leg's artifact can
+// hold anything), so nothing it names may reach outside its folder.
 func Read(dir string) (*Results, error) {
 	p := filepath.Join(dir, JSONFile)
 	b, err := os.ReadFile(p)
@@ -62,10 +105,21 @@ func Read(dir string) (*Results, error) {
 
 // validate checks what every results.json must hold.
 func (r *Results) validate() error {
+	if r.Run.Shard != "" {
+		if _, _, err := parseShard(r.Run.Shard); err != nil {
+			return err
+		}
+	}
+	if r.Run.Selected < 0 {
+		return fmt.Errorf("run.selected is %d, below 0", r.Run.Selected)
+	}
 	seen := make(map[string]bool, len(r.Apps))
 	for i, a := range r.Apps {
 		if a.App == "" {
 			return fmt.Errorf("app %d has no path", i+1)
+		}
+		if err := CheckAppPath(a.App); err != nil {
+			return fmt.Errorf("app %q: %w", a.App, err)
 		}
 		if seen[a.App] {
 			return fmt.Errorf("app %q appears twice", a.App)
@@ -78,6 +132,30 @@ func (r *Results) validate() error {
 			if !at.Outcome.Valid() {
 				return fmt.Errorf("app %q attempt %d has no valid outcome (%q)", a.App, j+1, at.Outcome)
 			}
+		}
+	}
+	return nil
+}
+
+// CheckAppPath checks that app is what workbench discovery yields: a clean
+// path relative to the workbench root, with / between segments. A path from
+// a file (a leg's results.json) that is not is refused before it names a
+// log, a table row or a folder.
+func CheckAppPath(app string) error {
+	switch {
+	case app == "":
+		return errors.New("the path is empty")
+	case strings.ContainsFunc(app, unicode.IsControl):
+		return errors.New("the path holds a control character")
+	case path.IsAbs(app) || filepath.IsAbs(app):
+		return errors.New("the path is absolute, not relative to the workbench")
+	}
+	for _, seg := range strings.Split(app, "/") {
+		switch seg {
+		case "":
+			return errors.New("the path has an empty segment")
+		case ".", "..":
+			return fmt.Errorf("the path has a %q segment", seg)
 		}
 	}
 	return nil
@@ -112,6 +190,9 @@ func nonNil[T any](s []T) []T {
 
 // writeFile replaces path atomically, so a reader never sees half a file.
 func writeFile(path string, b []byte) error {
+	if st, err := os.Lstat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("write %s: a folder of that name is in the way", path)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

@@ -19,6 +19,10 @@ const (
 	JUnitFile   = "junit.xml"
 	CommentFile = "comment.md"
 	LogsDir     = "logs"
+	// MarkerFile marks a folder as wizard-ci's output folder: only there
+	// does a run delete and replace files. A dot-file, so artifact uploads
+	// leave it out by default.
+	MarkerFile = ".wizard-ci-output"
 )
 
 // Results is the whole of results.json.
@@ -45,6 +49,13 @@ type Run struct {
 	Repository string `json:"repository,omitempty"` // owner/name
 	URL        string `json:"url,omitempty"`        // link to the workflow run
 	Shard      string `json:"shard,omitempty"`      // i/n when this is one leg
+	// Selected is, on a leg, how many apps the targets selected before the
+	// split: report tells from it a shard that had no app (plan leaves it
+	// out of the matrix) from one whose leg is missing.
+	Selected int `json:"selected,omitempty"`
+	// MissingShards, on a merged report, are the shards (i/n) of which no
+	// leg was given: their apps are in no row, and the run counts as failed.
+	MissingShards []string `json:"missing_shards,omitempty"`
 	// Error is a run-level problem (failed preflight, bad ref), shown above the table.
 	Error string `json:"error,omitempty"`
 	// HeadMoved is the PR head SHA seen at the end when it differs from HeadSHA.

@@ -3,8 +3,11 @@ package results
 import (
 	"encoding/json"
 	"encoding/xml"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +62,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "out")
 	in := sample()
-	if err := Write(dir, in); err != nil {
+	if err := Write(dir, in, "the comment\n"); err != nil {
 		t.Fatal(err)
 	}
 	if in.Schema != "" || in.Totals != nil {
@@ -98,6 +101,9 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, JUnitFile)); err != nil {
 		t.Errorf("junit.xml: %v", err)
 	}
+	if b, err := os.ReadFile(filepath.Join(dir, CommentFile)); err != nil || string(b) != "the comment\n" {
+		t.Errorf("comment.md = %q, %v", b, err)
+	}
 	left, _ := filepath.Glob(filepath.Join(dir, ".*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left behind: %v", left)
@@ -108,9 +114,52 @@ func TestWriteRefusesPending(t *testing.T) {
 	t.Parallel()
 	r := sample()
 	r.Apps[2].Outcome = ""
-	err := Write(t.TempDir(), r)
+	err := Write(t.TempDir(), r, "")
 	if err == nil || !strings.Contains(err.Error(), "basic-integration/ruby/sinatra") {
 		t.Errorf("Write with a pending app: err = %v, want one naming the app", err)
+	}
+	if Written(err, JSONFile) || Written(err, JUnitFile) {
+		t.Errorf("Written says a refused record was written: %v", err)
+	}
+}
+
+// TestWriteTriesEveryFile: a file that cannot be written (a folder is in
+// its way) costs no other, and the error names each one that failed.
+func TestWriteTriesEveryFile(t *testing.T) {
+	t.Parallel()
+	for _, blocked := range [][]string{{JSONFile}, {JUnitFile}, {CommentFile}, {JSONFile, CommentFile}} {
+		t.Run(strings.Join(blocked, "+"), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			for _, f := range blocked {
+				if err := os.Mkdir(filepath.Join(dir, f), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := Write(dir, sample(), "the comment\n")
+			var we *WriteError
+			if !errors.As(err, &we) {
+				t.Fatalf("Write: err = %v, want a *WriteError", err)
+			}
+			if d := cmp.Diff(blocked, we.Failed); d != "" {
+				t.Errorf("failed files (-want +got):\n%s", d)
+			}
+			for _, f := range []string{JSONFile, JUnitFile, CommentFile} {
+				isBlocked := slices.Contains(blocked, f)
+				if Written(err, f) == isBlocked {
+					t.Errorf("Written(%s) = %v", f, !isBlocked)
+				}
+				if isBlocked {
+					if !strings.Contains(err.Error(), filepath.Join(dir, f)+": a folder of that name is in the way") {
+						t.Errorf("the error does not name %s: %v", f, err)
+					}
+					continue
+				}
+				if st, err := os.Stat(filepath.Join(dir, f)); err != nil || !st.Mode().IsRegular() {
+					t.Errorf("%s was not written: %v", f, err)
+				}
+			}
+		})
 	}
 }
 
@@ -126,6 +175,16 @@ func TestReadRefuses(t *testing.T) {
 		{"no app path", `{"schema":"wizard-ci/results@1","apps":[{"outcome":"success"}]}`, `app 1 has no path`},
 		{"duplicate", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/b","outcome":"success"},{"app":"a/b","outcome":"crashed"}]}`, `"a/b" appears twice`},
 		{"not json", `{"schema":`, `unexpected EOF`},
+		{"bad shard", `{"schema":"wizard-ci/results@1","run":{"shard":"3/2"},"apps":[]}`, `run.shard "3/2" is not i/n`},
+		// A leg's file is untrusted: its app paths name rows and log files.
+		{"parent segments", `{"schema":"wizard-ci/results@1","apps":[{"app":"../../evil","outcome":"success"}]}`, `app "../../evil": the path has a ".." segment`},
+		{"parent inside", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/../../b","outcome":"success"}]}`, `".." segment`},
+		{"dot segment", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/./b","outcome":"success"}]}`, `"." segment`},
+		{"absolute", `{"schema":"wizard-ci/results@1","apps":[{"app":"/etc/passwd","outcome":"success"}]}`, `app "/etc/passwd": the path is absolute`},
+		{"empty segment", `{"schema":"wizard-ci/results@1","apps":[{"app":"a//b","outcome":"success"}]}`, `empty segment`},
+		{"trailing slash", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/b/","outcome":"success"}]}`, `empty segment`},
+		{"control character", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/b\u001b[2J","outcome":"success"}]}`, `control character`},
+		{"newline", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/b\nc","outcome":"success"}]}`, `control character`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,6 +196,8 @@ func TestReadRefuses(t *testing.T) {
 			_, err := Read(dir)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Read: err = %v, want it to contain %q", err, tc.want)
+			} else if p := filepath.Join(dir, JSONFile); !strings.Contains(err.Error(), p) {
+				t.Errorf("Read: err = %v, want it to name the file %s", err, p)
 			}
 		})
 	}
@@ -182,6 +243,8 @@ func TestMerge(t *testing.T) {
 		leg("3/3", t0.Add(2*time.Minute), t0.Add(12*time.Minute), []string{"revenue", "all"}, "a/a!", "d/d"),
 	}
 	legs[2].Run.Error = "leg three broke"
+	legs[1].Run.Selected = 5
+	legs[0].Run.MissingShards = []string{"4/4"} // a leg that is an earlier merge
 	before := cmpCopy(legs)
 
 	got, err := Merge(legs)
@@ -193,7 +256,7 @@ func TestMerge(t *testing.T) {
 		Run: Run{
 			ID: "99", Targets: []string{"basic-integration", "revenue", "all"}, PR: 7, HeadSHA: "abcdef0",
 			Wizard: Wizard{Source: "simulate"}, StartedAt: t0, FinishedAt: t0.Add(12 * time.Minute),
-			Error: "leg three broke",
+			Error: "leg three broke", MissingShards: []string{"4/4"},
 		},
 		Apps: []App{
 			{App: "a/a", Outcome: outcome.Crashed}, {App: "a/z", Outcome: outcome.Crashed},
@@ -241,6 +304,66 @@ func TestMergeRefuses(t *testing.T) {
 			_, err := Merge(tc.legs)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Merge: err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckShards: a report over the legs of `run --shard i/n` knows which
+// legs are missing, and refuses legs that are not shards of one run.
+func TestCheckShards(t *testing.T) {
+	t.Parallel()
+	sel := func(r *Results, n int) *Results { r.Run.Selected = n; return r }
+	tests := []struct {
+		name    string
+		legs    []*Results
+		missing []string
+		err     string
+	}{
+		{name: "all there", legs: []*Results{
+			leg("2/3", t0, t0, nil, "b/y"), leg("1/3", t0, t0, nil, "a/x"), leg("3/3", t0, t0, nil, "c/z"),
+		}},
+		{name: "one missing", legs: []*Results{leg("1/2", t0, t0, nil, "a/x", "c/z")}, missing: []string{"2/2"}},
+		{name: "two missing", legs: []*Results{leg("2/4", t0, t0, nil, "b/y")}, missing: []string{"1/4", "3/4", "4/4"}},
+		{name: "unsharded legs are not checked", legs: []*Results{leg("", t0, t0, nil, "a/x"), leg("", t0, t0, nil, "b/y")}},
+		{name: "unsharded beside sharded", legs: []*Results{leg("", t0, t0, nil, "a/x"), leg("1/2", t0, t0, nil, "b/y")}, missing: []string{"2/2"}},
+		// plan leaves out the shards that have no app: 3 apps in 8 shards.
+		{name: "empty shards are not missing", legs: []*Results{
+			sel(leg("1/8", t0, t0, nil, "a/x"), 3), sel(leg("2/8", t0, t0, nil, "b/y"), 3), sel(leg("3/8", t0, t0, nil, "c/z"), 3),
+		}},
+		{name: "a missing shard among empty ones", legs: []*Results{
+			sel(leg("1/8", t0, t0, nil, "a/x"), 3), sel(leg("3/8", t0, t0, nil, "c/z"), 3),
+		}, missing: []string{"2/8"}},
+		{name: "an empty shard run anyway", legs: []*Results{
+			sel(leg("1/4", t0, t0, nil, "a/x"), 1), sel(leg("4/4", t0, t0, nil), 1),
+		}},
+		{name: "nothing selected", legs: []*Results{leg("1/4", t0, t0, nil)}},
+		{name: "different n", legs: []*Results{leg("1/2", t0, t0, nil, "a/x"), leg("2/3", t0, t0, nil, "b/y")},
+			err: "the legs leg-0 (shard 1/2) and leg-1 (shard 2/3) are not shards of one run"},
+		{name: "duplicate shard", legs: []*Results{leg("1/2", t0, t0, nil, "a/x"), leg("2/2", t0, t0, nil, "b/y"), leg("1/2", t0, t0, nil, "c/z")},
+			err: "the legs leg-0 and leg-2 are both shard 1/2"},
+		{name: "different selections", legs: []*Results{sel(leg("1/2", t0, t0, nil, "a/x"), 2), sel(leg("2/2", t0, t0, nil, "b/y"), 3)},
+			err: "the legs leg-0 and leg-1 split different selections (2 and 3 apps)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var names []string
+			for i := range tc.legs {
+				names = append(names, fmt.Sprintf("leg-%d", i))
+			}
+			missing, err := CheckShards(tc.legs, names)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("CheckShards: err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.missing, missing); d != "" {
+				t.Errorf("missing shards (-want +got):\n%s", d)
 			}
 		})
 	}
