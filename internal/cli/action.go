@@ -478,6 +478,24 @@ func (a *actionCtx) onSchedule(ctx context.Context) error {
 	return a.finish(res, o, "", runErr)
 }
 
+// runOutputs are the step outputs of a finished run (SPEC §7). results-json
+// is set only when the file was written, and is relative to the workspace
+// when the output folder is: the step runs in a container where the
+// workspace has another absolute path than in the steps after it.
+func runOutputs(res *results.Results, outDir, commentURL string, filesErr error) map[string]string {
+	succeeded := results.Tally(res.Apps)[string(outcome.Success)]
+	kv := map[string]string{
+		"total":       strconv.Itoa(len(res.Apps)),
+		"succeeded":   strconv.Itoa(succeeded),
+		"failed":      strconv.Itoa(len(res.Apps) - succeeded),
+		"comment-url": commentURL,
+	}
+	if results.Written(filesErr, results.JSONFile) {
+		kv["results-json"] = filepath.Join(outDir, results.JSONFile)
+	}
+	return kv
+}
+
 // finish writes the job summary and outputs and picks the exit code.
 func (a *actionCtx) finish(res *results.Results, o *RunOptions, commentURL string, runErr error) error {
 	if res == nil {
@@ -489,21 +507,7 @@ func (a *actionCtx) finish(res *results.Results, o *RunOptions, commentURL strin
 			a.warnf("could not write the job summary: %v", err)
 		}
 	}
-	t := results.Tally(res.Apps)
-	succeeded := t[string(outcome.Success)]
-	// Relative to the workspace when output-dir is: the step runs in a
-	// container where the workspace has another absolute path than in the
-	// steps after it.
-	kv := map[string]string{
-		"total":       strconv.Itoa(len(res.Apps)),
-		"succeeded":   strconv.Itoa(succeeded),
-		"failed":      strconv.Itoa(len(res.Apps) - succeeded),
-		"comment-url": commentURL,
-	}
-	if results.Written(runErr, results.JSONFile) {
-		kv["results-json"] = filepath.Join(o.OutDir, results.JSONFile)
-	}
-	if err := a.setOutputs(kv); err != nil {
+	if err := a.setOutputs(runOutputs(res, o.OutDir, commentURL, runErr)); err != nil {
 		return errors.Join(runErr, err)
 	}
 	// Files that could not be written are a failed step whatever fail-on

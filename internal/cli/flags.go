@@ -1,16 +1,17 @@
 package cli
 
 import (
-	"unicode"
-
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/posthog/wizard-ci/internal/slash"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/posthog/wizard-ci/internal/slash"
+	"github.com/posthog/wizard-ci/internal/workbench"
 )
 
 // parseInterleaved parses flags and positional arguments in any order (SPEC
@@ -26,7 +27,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 			// The flag package writes -name; people type --name.
 			msg := strings.Replace(err.Error(), "defined: -", "defined: --", 1)
 			if head, name, ok := strings.Cut(msg, "defined: "); ok {
-				msg = head + "defined: " + clip(name)
+				msg = head + "defined: " + workbench.Clip(name)
 			}
 			return nil, &usageError{msg, fs.Name()}
 		}
@@ -197,24 +198,8 @@ func cliTargets(tokens []string, w targetWords) ([]string, error) {
 	return targets, nil
 }
 
-// maxEcho bounds how many characters of a user's token an error echoes.
-const maxEcho = 60
-
-// clip shortens s to maxEcho characters and "…", so a huge argument
-// cannot flood an error message.
-func clip(s string) string {
-	n := 0
-	for i := range s {
-		if n == maxEcho {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}
-
 // quoted is a user's token for a terminal message: clipped, then quoted.
-func quoted(s string) string { return strconv.Quote(clip(s)) }
+func quoted(s string) string { return strconv.Quote(workbench.Clip(s)) }
 
 // plain turns the Markdown code spans of a message worded for a comment
 // into quoted strings for the terminal.

@@ -16,7 +16,6 @@ import (
 
 	"github.com/posthog/wizard-ci/internal/ghaction"
 	"github.com/posthog/wizard-ci/internal/ghapi"
-	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/report"
 	"github.com/posthog/wizard-ci/internal/results"
 )
@@ -40,6 +39,12 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 	}
 	inActions := d.Getenv("GITHUB_ACTIONS") == "true"
 	act := ghaction.New(d.Getenv, d.Stdout)
+	// Inside Actions, warnings are annotations, masked like the action's.
+	a := &actionCtx{d: d, act: act, token: firstNonEmpty(act.Input("github-token"), d.Getenv("GITHUB_TOKEN"))}
+	warnf := d.warnf
+	if inActions {
+		warnf = a.warnf
+	}
 	input := func(name string) string {
 		if inActions {
 			return act.Input(name)
@@ -87,7 +92,7 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 	if err := claimOutDir(out, guards...); err != nil {
 		return err
 	}
-	if err := copyLogs(merged, rs, legs, out, d); err != nil {
+	if err := copyLogs(merged, rs, legs, out, warnf); err != nil {
 		return err
 	}
 	body := report.Comment(merged, report.CommentOptions{Final: true})
@@ -102,25 +107,14 @@ func reportCmd(ctx context.Context, args []string, d Deps) error {
 	}
 
 	if inActions {
-		commentURL := postMerged(ctx, d, act, merged, body)
+		commentURL := postMerged(ctx, a, merged, body)
 		if d.Getenv("GITHUB_STEP_SUMMARY") != "" {
 			if err := act.AddStepSummary(report.Summary(merged)); err != nil {
-				fmt.Fprintf(d.Stderr, "wizard-ci: warning: could not write the job summary: %v\n", err)
+				warnf("could not write the job summary: %v", err)
 			}
 		}
 		if d.Getenv("GITHUB_OUTPUT") != "" {
-			succeeded := results.Tally(merged.Apps)[string(outcome.Success)]
-			kv := map[string]string{
-				"total":       strconv.Itoa(len(merged.Apps)),
-				"succeeded":   strconv.Itoa(succeeded),
-				"failed":      strconv.Itoa(len(merged.Apps) - succeeded),
-				"comment-url": commentURL,
-			}
-			if results.Written(filesErr, results.JSONFile) {
-				kv["results-json"], _ = filepath.Abs(filepath.Join(out, results.JSONFile))
-			}
-			a := &actionCtx{d: d, act: act}
-			if err := a.setOutputs(kv); err != nil {
+			if err := a.setOutputs(runOutputs(merged, out, commentURL, filesErr)); err != nil {
 				return errors.Join(filesErr, err)
 			}
 		}
@@ -210,7 +204,7 @@ func findLegs(dirs []string) ([]string, error) {
 // the record (with a warning) rather than pointing nowhere. Legs are
 // untrusted: a log is read through an os.Root of its leg, so neither its
 // name nor a symlink can reach a file outside the leg.
-func copyLogs(merged *results.Results, rs []*results.Results, legs []string, out string, d Deps) error {
+func copyLogs(merged *results.Results, rs []*results.Results, legs []string, out string, warnf func(string, ...any)) error {
 	from := map[string]int{}
 	for i, r := range rs {
 		for _, a := range r.Apps {
@@ -239,7 +233,7 @@ func copyLogs(merged *results.Results, rs []*results.Results, legs []string, out
 			continue
 		}
 		if a.Log != results.LogName(a.App) {
-			fmt.Fprintf(d.Stderr, "wizard-ci: warning: %s: log path %q is not %q; not copied\n", a.App, a.Log, results.LogName(a.App))
+			warnf("%s: log path %q is not %q; not copied", a.App, a.Log, results.LogName(a.App))
 			a.Log = ""
 			continue
 		}
@@ -250,7 +244,7 @@ func copyLogs(merged *results.Results, rs []*results.Results, legs []string, out
 			}
 		}
 		if err := copyLog(roots[leg], dst, filepath.FromSlash(a.Log)); err != nil {
-			fmt.Fprintf(d.Stderr, "wizard-ci: warning: %s: %v; its log is left out\n", a.App, err)
+			warnf("%s: %v; its log is left out", a.App, err)
 			a.Log = ""
 		}
 	}
@@ -288,21 +282,19 @@ func copyLog(from, to *os.Root, name string) (err error) {
 // and manual runs. It needs a token (the github-token input when run as the
 // action, else GITHUB_TOKEN). Problems are warnings: the files stand. It
 // returns the comment's URL, if one was posted.
-func postMerged(ctx context.Context, d Deps, act *ghaction.Action, merged *results.Results, body string) string {
-	event := d.Getenv("GITHUB_EVENT_NAME")
+func postMerged(ctx context.Context, a *actionCtx, merged *results.Results, body string) string {
+	event := a.d.Getenv("GITHUB_EVENT_NAME")
 	if merged.Run.PR == 0 && event != "schedule" && event != "workflow_dispatch" {
 		return ""
 	}
-	token := firstNonEmpty(act.Input("github-token"), d.Getenv("GITHUB_TOKEN"))
-	if token == "" {
-		fmt.Fprintln(d.Stderr, "wizard-ci: the merged report was not posted: no github-token input and no GITHUB_TOKEN")
+	if a.token == "" {
+		a.warnf("the merged report was not posted: no github-token input and no GITHUB_TOKEN")
 		return ""
 	}
-	act.Mask(token)
-	a := &actionCtx{d: d, act: act, token: token}
-	repo, err := ghapi.ParseRepo(d.Getenv("GITHUB_REPOSITORY"))
+	a.act.Mask(a.token)
+	repo, err := ghapi.ParseRepo(a.d.Getenv("GITHUB_REPOSITORY"))
 	if err != nil {
-		fmt.Fprintf(d.Stderr, "wizard-ci: warning: the merged report was not posted: GITHUB_REPOSITORY: %v\n", err)
+		a.warnf("the merged report was not posted: GITHUB_REPOSITORY: %v", err)
 		return ""
 	}
 	a.repo = repo
@@ -312,13 +304,13 @@ func postMerged(ctx context.Context, d Deps, act *ghaction.Action, merged *resul
 	}
 	gh, err := a.client()
 	if err != nil {
-		fmt.Fprintf(d.Stderr, "wizard-ci: warning: the merged report was not posted: %v\n", err)
+		a.warnf("the merged report was not posted: %v", err)
 		return ""
 	}
 	marker := report.ResultsMarker(merged.Run.ID)
 	c, err := gh.UpsertComment(context.WithoutCancel(ctx), repo, merged.Run.PR, marker, body)
 	if err != nil {
-		fmt.Fprintf(d.Stderr, "wizard-ci: warning: the merged results comment was not posted: %v\n", err)
+		a.warnf("the merged results comment was not posted: %v", err)
 		return ""
 	}
 	return c.URL

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -306,4 +308,41 @@ func TestReportRefusesUntrustedLegs(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestReportWarnsAsAnnotations: inside Actions, report's warnings are
+// masked ::warning:: annotations like the action's, and a log that cannot
+// be copied leaves the merged files standing.
+func TestReportWarnsAsAnnotations(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	leg := filepath.Join(root, "leg")
+	writeLeg(t, leg, "", 0, "cat/app-a", "cat/app-b")
+	if err := os.Remove(filepath.Join(leg, filepath.FromSlash(results.LogName("cat/app-b")))); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "schedule",
+		"GITHUB_TOKEN": "", "GITHUB_REPOSITORY": "example-user/demo",
+	}
+	var out, errb bytes.Buffer
+	d := Deps{
+		Getenv: func(k string) string { return env[k] }, Environ: func() []string { return nil },
+		Stdout: &out, Stderr: &errb, NewID: func() string { return "local-test" },
+	}
+	code := Main(context.Background(), []string{"report", leg, "--out", filepath.Join(root, "merged")}, d)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{
+		"::warning::cat/app-b: ",
+		"::warning::the merged report was not posted: no github-token input and no GITHUB_TOKEN",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(errb.String(), "wizard-ci: warning:") {
+		t.Errorf("a plain warning inside Actions:\n%s", errb.String())
+	}
 }

@@ -167,7 +167,7 @@ func describeSelectError(err error, style string) string {
 	for _, p := range se.Problems {
 		q := quoted(p.Target)
 		if style == "markdown" {
-			q = codeSpan(clip(p.Target))
+			q = codeSpan(workbench.Clip(p.Target))
 		}
 		line := q + ": " + p.Msg
 		if len(p.Suggestions) > 0 {

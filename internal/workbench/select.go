@@ -121,7 +121,7 @@ func (w *Workbench) resolve(raw string, ciOnly bool) ([]App, *Problem) {
 		return nil, &Problem{Target: raw, Msg: fmt.Sprintf(
 			"the folder %q is not a category in wizard-ci.yml, so its apps are never run; add it under categories: to run them", first)}
 	}
-	p := &Problem{Target: raw, Msg: fmt.Sprintf("%q is not a target in the workbench", clip(t))}
+	p := &Problem{Target: raw, Msg: fmt.Sprintf("%q is not a target in the workbench", Clip(t))}
 	for _, c := range w.targets(false) {
 		if strings.HasPrefix(c, t) && t != "" {
 			p.Msg += "; targets match whole folder names"
@@ -132,15 +132,15 @@ func (w *Workbench) resolve(raw string, ciOnly bool) ([]App, *Problem) {
 	return nil, p
 }
 
-// maxEcho bounds how many characters of an unknown target a message echoes.
-const maxEcho = 60
+// MaxEcho bounds how many characters of a user's token a message echoes.
+const MaxEcho = 60
 
-// clip shortens s to maxEcho characters and "…", so a huge token cannot
+// Clip shortens s to MaxEcho characters and "…", so a huge token cannot
 // flood a message.
-func clip(s string) string {
+func Clip(s string) string {
 	n := 0
 	for i := range s {
-		if n == maxEcho {
+		if n == MaxEcho {
 			return s[:i] + "…"
 		}
 		n++
