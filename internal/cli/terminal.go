@@ -169,7 +169,14 @@ func describeSelectError(err error, style string) string {
 		if style == "markdown" {
 			q = codeSpan(workbench.Clip(p.Target))
 		}
+		// Most messages name their target already ("x" is not a target…):
+		// say it once, as a code span in Markdown.
 		line := q + ": " + p.Msg
+		if named := quoted(p.Target); p.Target != "" && strings.Contains(p.Msg, named) {
+			line = strings.Replace(p.Msg, named, q, 1)
+		} else if p.Target == "" {
+			line = p.Msg
+		}
 		if len(p.Suggestions) > 0 {
 			var s []string
 			for _, x := range p.Suggestions {

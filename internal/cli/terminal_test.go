@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,6 +35,28 @@ func TestTextTableAligned(t *testing.T) {
 		}
 		if got := runewidth.StringWidth(l[:i+1]); got != col {
 			t.Errorf("line %q: attempts column starts at cell %d, header at %d", l, got, col)
+		}
+	}
+}
+
+// TestSelectErrorNamesTargetOnce: a problem names its target once, quoted
+// on the terminal and as a code span in a reply.
+func TestSelectErrorNamesTargetOnce(t *testing.T) {
+	t.Parallel()
+	wb, err := loadWorkbench(filepath.Join(repoRoot, "workbench"), false, func(string, ...any) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = wb.Select([]string{"revenu", "basic-integraton/flask"}, true)
+	for style, name := range map[string]func(string) string{"terminal": quoted, "markdown": codeSpan} {
+		got := describeSelectError(err, style)
+		for _, target := range []string{"revenu", "basic-integraton/flask"} {
+			if n := strings.Count(got, name(target)); n != 1 {
+				t.Errorf("%s: %s appears %d times in:\n%s", style, name(target), n, got)
+			}
+		}
+		if style == "markdown" && strings.Contains(got, `"revenu"`) {
+			t.Errorf("markdown names the target in quotes, not as code:\n%s", got)
 		}
 	}
 }
