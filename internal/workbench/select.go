@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -224,16 +225,26 @@ func (w *Workbench) suggest(token string, n int, ciOnly bool) []string {
 	}
 	var cands []cand
 	ancestor := ""
+	// When the folder above the last one is a real target, the user got
+	// the path right up to there: look-alike names elsewhere in the
+	// workbench ("misc/nope" → ".../notes") are no help.
+	parent := ""
+	if i := strings.LastIndex(tok, "/"); i > 0 && slices.ContainsFunc(w.targets(false), func(t string) bool { return strings.EqualFold(t, tok[:i]) }) {
+		parent = tok[:i]
+	}
 	for _, t := range w.targets(ciOnly) {
 		if t == All && strings.Contains(tok, "/") {
 			continue // a path is never a typo of "all"
 		}
 		lt := strings.ToLower(t)
 		last := lastSegment(lt)
-		score := min(levenshtein.ComputeDistance(tok, lt), levenshtein.ComputeDistance(tokLast, last))
-		// Containment needs a few letters, or every target would contain a one-letter token.
-		if len([]rune(tokLast)) >= 3 && strings.Contains(last, tokLast) {
-			score = min(score, 1)
+		score := levenshtein.ComputeDistance(tok, lt)
+		if parent == "" || lt == parent || strings.HasPrefix(lt, parent+"/") {
+			score = min(score, levenshtein.ComputeDistance(tokLast, last))
+			// Containment needs a few letters, or every target would contain a one-letter token.
+			if len([]rune(tokLast)) >= 3 && strings.Contains(last, tokLast) {
+				score = min(score, 1)
+			}
 		}
 		// A distance as long as the token means nothing is shared ("al" is not "api").
 		if score <= limit && score < len([]rune(tokLast)) {

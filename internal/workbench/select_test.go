@@ -270,7 +270,10 @@ func TestSuggest(t *testing.T) {
 		{"stripe/checkout", 5, []string{"revenue/stripe/checkout-node"}},
 		{"revenue-stripe", 5, []string{"revenue/stripe"}},
 		{"basic-integraton/nextjs", 5, []string{"basic-integration/next-js"}},
-		{"basic-integration/next-js/app-router-todo/app", 5, []string{"basic-integration/next-js/app-router-todo", "basic-integration/node/express/api"}},
+		{"basic-integration/next-js/app-router-todo/app", 5, []string{"basic-integration/next-js/app-router-todo"}},
+		// A right path up to the last folder keeps the suggestions there,
+		// not at look-alike names elsewhere (todo apps of other categories).
+		{"revenue/stripe/todo", 5, []string{"revenue/stripe"}},
 		{"checkout", 5, []string{"revenue/stripe/checkout-node"}},
 		{"a", 5, []string{}},
 		{"al", 5, []string{"all"}},
