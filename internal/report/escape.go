@@ -51,40 +51,27 @@ func cellCode(s string, limit int) string {
 // spaces, "|" and Markdown punctuation are backslash-escaped, "<", ">" and
 // "&" become entities, and "@"/"#" before a letter or digit get a zero-width
 // joiner so no one is mentioned and no issue is referenced.
-func EscapeCell(s string) string {
+func EscapeCell(s string) string { return escapeText(s, true) }
+
+// escapeHTML renders untrusted text inside raw HTML (a <summary>), where
+// Markdown is not parsed but mentions still are.
+func escapeHTML(s string) string { return escapeText(s, false) }
+
+// escapeText is EscapeCell (markdown) and escapeHTML (!markdown): both clean
+// the text, turn "<", ">" and "&" into entities and break mentions and issue
+// references; Markdown punctuation is escaped only where Markdown is parsed,
+// and '"' only inside HTML.
+func escapeText(s string, markdown bool) string {
 	s = strings.TrimSpace(clean(s, false))
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for i, r := range s {
 		switch r {
 		case '\\', '|', '`', '*', '_', '[', ']', '~':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '@', '#':
-			b.WriteRune(r)
-			if next, _ := utf8.DecodeRuneInString(s[i+1:]); unicode.IsLetter(next) || unicode.IsDigit(next) {
-				b.WriteString(zwj)
+			if markdown {
+				b.WriteByte('\\')
 			}
-		default:
 			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// escapeHTML renders untrusted text inside raw HTML (a <summary>), where
-// Markdown is not parsed but mentions still are.
-func escapeHTML(s string) string {
-	s = strings.TrimSpace(clean(s, false))
-	var b strings.Builder
-	for i, r := range s {
-		switch r {
 		case '<':
 			b.WriteString("&lt;")
 		case '>':
@@ -92,7 +79,11 @@ func escapeHTML(s string) string {
 		case '&':
 			b.WriteString("&amp;")
 		case '"':
-			b.WriteString("&quot;")
+			if markdown {
+				b.WriteRune(r)
+			} else {
+				b.WriteString("&quot;")
+			}
 		case '@', '#':
 			b.WriteRune(r)
 			if next, _ := utf8.DecodeRuneInString(s[i+1:]); unicode.IsLetter(next) || unicode.IsDigit(next) {
