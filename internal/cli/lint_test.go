@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -152,6 +153,63 @@ func TestActionInputsMatchCode(t *testing.T) {
 	for _, in := range Inputs {
 		if !strings.Contains(string(spec), "`"+in+"`") {
 			t.Errorf("input %q is not named in SPEC.md", in)
+		}
+	}
+}
+
+// TestWorkflowTriggersAndPermissions pins what the shipped workflow promises
+// (issue #2): the four triggers, only created comments and opened/reopened
+// pull requests, and the least permissions the action needs: contents: read
+// for the checkout and the wizard build, pull-requests: write for comments
+// and reactions on pull requests (issue comments on a PR are keyed off the
+// PR), issues: write for the scheduled run's tracking issue. Nothing else.
+func TestWorkflowTriggersAndPermissions(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, ".github", "workflows", "wizard-ci.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On          map[string]yaml.Node `yaml:"on"`
+		Permissions map[string]string    `yaml:"permissions"`
+		Jobs        map[string]struct {
+			Permissions yaml.Node `yaml:"permissions"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(b, &wf); err != nil {
+		t.Fatal(err)
+	}
+	var triggers []string
+	for k := range wf.On {
+		triggers = append(triggers, k)
+	}
+	slices.Sort(triggers)
+	if want := []string{"issue_comment", "pull_request", "schedule", "workflow_dispatch"}; !slices.Equal(triggers, want) {
+		t.Errorf("triggers = %v, want %v", triggers, want)
+	}
+	types := func(event string) []string {
+		var v struct {
+			Types []string `yaml:"types"`
+		}
+		n := wf.On[event]
+		if err := n.Decode(&v); err != nil {
+			t.Fatalf("on.%s: %v", event, err)
+		}
+		slices.Sort(v.Types)
+		return v.Types
+	}
+	if got := types("issue_comment"); !slices.Equal(got, []string{"created"}) {
+		t.Errorf("issue_comment types = %v, want [created] (edits and deletions are not commands)", got)
+	}
+	if got := types("pull_request"); !slices.Equal(got, []string{"opened", "reopened"}) {
+		t.Errorf("pull_request types = %v, want [opened reopened] (the hint)", got)
+	}
+	want := map[string]string{"contents": "read", "issues": "write", "pull-requests": "write"}
+	if !maps.Equal(wf.Permissions, want) {
+		t.Errorf("permissions = %v, want exactly %v", wf.Permissions, want)
+	}
+	for name, j := range wf.Jobs {
+		if !j.Permissions.IsZero() {
+			t.Errorf("job %s sets its own permissions; keep the one least-privilege block at the top", name)
 		}
 	}
 }
