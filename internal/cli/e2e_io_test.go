@@ -2,12 +2,15 @@ package cli
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -16,8 +19,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/posthog/wizard-ci/internal/fakegh"
+	"github.com/posthog/wizard-ci/internal/ghaction"
 	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/report"
+	"github.com/posthog/wizard-ci/internal/results"
 )
 
 func appsOf(e *e2e) []string {
@@ -139,8 +144,8 @@ func TestCancelMidRun(t *testing.T) {
 	for k, v := range e.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -167,28 +172,179 @@ func TestCancelMidRun(t *testing.T) {
 	// How fast it stops is not asserted here (no timed assertions); the log
 	// says it, and the 20 s guard above only catches a hang.
 	t.Logf("stopped %s after SIGTERM", time.Since(sent).Round(time.Millisecond))
+	e.stdout, e.stderr = stdout.String(), stderr.String()
 	r := e.results()
 	if len(r.Apps) == 0 {
 		t.Fatal("no apps in results.json")
 	}
+	var apps []string
 	for _, a := range r.Apps {
+		apps = append(apps, a.App)
 		if a.Outcome != outcome.Cancelled {
 			t.Errorf("%s: %s, want cancelled", a.App, a.Outcome)
 		}
 	}
-	final := e.botComments(33)[0].Body
-	for _, word := range []string{"pending", "running"} {
-		for _, line := range strings.Split(final, "\n") {
-			if strings.HasPrefix(line, "|") && strings.Contains(line, word) {
-				t.Errorf("final comment still has a %s row: %s", word, line)
+	if r.Totals[string(outcome.Cancelled)] != len(r.Apps) {
+		t.Errorf("results.json totals = %v, want %d cancelled", r.Totals, len(r.Apps))
+	}
+
+	// junit.xml: one skipped (cancelled) case per app, in results.json's order.
+	checkCancelledJUnit(t, e.outDir(), apps)
+
+	// comment.md and the final comment on the PR: a cancelled row for every
+	// app, no pending or running row.
+	md, err := os.ReadFile(filepath.Join(e.outDir(), results.CommentFile))
+	if err != nil {
+		t.Fatalf("comment.md: %v", err)
+	}
+	bots := e.botComments(33)
+	if len(bots) != 1 {
+		t.Fatalf("%d bot comments, want the one results comment", len(bots))
+	}
+	final := bots[0].Body
+	summary, err := os.ReadFile(e.env["GITHUB_STEP_SUMMARY"])
+	if err != nil || len(summary) == 0 {
+		t.Fatalf("the step summary was not written (%v)", err)
+	}
+	for _, doc := range []struct{ name, body string }{
+		{"comment.md", string(md)},
+		{"final comment", final},
+		{"step summary", string(summary)},
+	} {
+		checkNoUnfinishedRows(t, doc.name, doc.body)
+		for _, app := range apps {
+			if !cancelledRow(doc.body, app) {
+				t.Errorf("%s has no cancelled row for %s:\n%s", doc.name, app, doc.body)
 			}
 		}
 	}
+	if !strings.HasPrefix(string(md), report.ResultsMarker(e2eRunID)) {
+		t.Errorf("comment.md is not the results comment:\n%s", md)
+	}
+
+	// logs/: every log file belongs to an app of results.json that names it,
+	// and every app that started has its log.
+	checkCancelledLogs(t, e.outDir(), r.Apps)
+
+	// GITHUB_OUTPUT: the outputs of SPEC §7, consistent with results.json.
+	out := e.outputs()
+	n := strconv.Itoa(len(r.Apps))
+	want := map[string]string{
+		"total":        n,
+		"succeeded":    "0",
+		"failed":       n, // cancelled counts as not succeeded
+		"results-json": filepath.Join("wizard-ci-out", results.JSONFile),
+	}
+	for k, v := range want {
+		if got, ok := out[k]; !ok || got != v {
+			t.Errorf("output %s = %q (set: %v), want %q", k, got, ok, v)
+		}
+	}
+	if u := out["comment-url"]; !strings.HasSuffix(u, "/pull/33#issuecomment-"+strconv.FormatInt(bots[0].ID, 10)) {
+		t.Errorf("output comment-url = %q, want the results comment %d", u, bots[0].ID)
+	}
+
 	for _, pid := range wizardPIDs(t, trace) {
 		if alive(pid) {
 			t.Errorf("wizard process %d survived", pid)
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
+	}
+}
+
+// cancelledRow reports whether body has a table row for app whose Result
+// cell is cancelled.
+func cancelledRow(body, app string) bool {
+	for _, line := range strings.Split(body, "\n") {
+		cells := strings.Split(line, "|")
+		if strings.HasPrefix(line, "|") && len(cells) > 3 && strings.Contains(cells[1], app) &&
+			strings.Contains(cells[2], string(outcome.Cancelled)) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkNoUnfinishedRows fails for any table row of body that says pending
+// or running.
+func checkNoUnfinishedRows(t *testing.T, name, body string) {
+	t.Helper()
+	for _, line := range strings.Split(body, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			continue
+		}
+		for _, word := range []string{"pending", "running"} {
+			if strings.Contains(line, word) {
+				t.Errorf("%s still has a %s row: %s", name, word, line)
+			}
+		}
+	}
+}
+
+// checkCancelledJUnit reads junit.xml: one skipped case per app, in order,
+// each saying cancelled, and no failure.
+func checkCancelledJUnit(t *testing.T, outDir string, apps []string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(outDir, results.JUnitFile))
+	if err != nil {
+		t.Fatalf("junit.xml: %v", err)
+	}
+	var s results.JUnitSuite
+	if err := xml.Unmarshal(b, &s); err != nil {
+		t.Fatalf("junit.xml: %v\n%s", err, b)
+	}
+	if s.Tests != len(apps) || s.Skipped != len(apps) || s.Failures != 0 || s.Errors != 0 {
+		t.Errorf("junit.xml: tests=%d skipped=%d failures=%d errors=%d, want %d skipped", s.Tests, s.Skipped, s.Failures, s.Errors, len(apps))
+	}
+	var names []string
+	for _, c := range s.Cases {
+		names = append(names, c.Name)
+		if c.Failure != nil || c.Skipped == nil || !strings.HasPrefix(c.Skipped.Message, string(outcome.Cancelled)) {
+			t.Errorf("junit.xml case %s: failure=%+v skipped=%+v, want skipped as cancelled", c.Name, c.Failure, c.Skipped)
+		}
+	}
+	if !slices.Equal(names, apps) {
+		t.Errorf("junit.xml cases %v, want %v", names, apps)
+	}
+}
+
+// checkCancelledLogs: the logs folder holds only logs that results.json
+// names, and every app that started has its log.
+func checkCancelledLogs(t *testing.T, outDir string, apps []results.App) {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(outDir, results.LogsDir))
+	if err != nil {
+		t.Fatalf("logs folder: %v", err)
+	}
+	named := map[string]bool{}
+	started := 0
+	for _, a := range apps {
+		if a.Log != "" {
+			if a.Log != results.LogName(a.App) {
+				t.Errorf("%s: log %q, want %q", a.App, a.Log, results.LogName(a.App))
+			}
+			named[a.Log] = true
+		}
+		if len(a.Attempts) > 0 {
+			started++
+			if a.Log == "" {
+				t.Errorf("%s started but results.json names no log", a.App)
+			} else if _, err := os.Stat(filepath.Join(outDir, a.Log)); err != nil {
+				t.Errorf("%s: %v", a.App, err)
+			}
+		}
+	}
+	if started == 0 {
+		t.Error("results.json records no attempt, though wizards were running")
+	}
+	for _, en := range entries {
+		rel := results.LogsDir + "/" + en.Name()
+		if !named[rel] {
+			t.Errorf("%s is in the logs folder but no app of results.json names it", rel)
+		}
+	}
+	if len(entries) == 0 {
+		t.Error("the logs folder is empty")
 	}
 }
 
@@ -252,8 +408,9 @@ func bigWorkbench(t *testing.T, n int) string {
 }
 
 // TestBigRunStaysWithinLimits runs 1,000 apps, some failing with long
-// output: every request body fits GitHub's limits, the comment states totals
-// and what it collapsed, and API requests grow with time, not apps.
+// output: every comment body sent fits GitHub's limits, the comment states
+// totals and what it collapsed, API requests grow with time, not apps, and
+// the step summary fits 1 MiB (saying so when it was cut).
 func TestBigRunStaysWithinLimits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000 wizard processes")
@@ -266,14 +423,6 @@ func TestBigRunStaysWithinLimits(t *testing.T) {
 	e.rs.AddPull(fakegh.PullRequest{Number: 34})
 	e.rs.SetRole("contributor-1", "write")
 	e.commentEvent("created", 34, "contributor-1", "User", "/wizard-ci all")
-	var requests atomic.Int64
-	e.rs.Intercept(func(w http.ResponseWriter, r *http.Request, body []byte) bool {
-		requests.Add(1)
-		if n := utf8.RuneCount(body); n > 70000 || len(body) > 262144*2 {
-			t.Errorf("%s %s body is %d characters", r.Method, r.URL.Path, n)
-		}
-		return false
-	})
 	start := time.Now()
 	e.runWith(buildBinary(t, false))
 	took := time.Since(start)
@@ -303,6 +452,69 @@ func TestBigRunStaysWithinLimits(t *testing.T) {
 	if !strings.Contains(string(md), "beta/group-03/app-0003") {
 		t.Error("comment.md lacks a failed app")
 	}
+
+	// Every comment body sent, each update and the final one, fits GitHub's
+	// limits exactly (SPEC §6): 65,536 code points and 262,144 bytes.
+	bodies, most := 0, 0
+	for _, req := range e.srv.Log() {
+		if !isCommentWrite(req) {
+			continue
+		}
+		var b struct {
+			Body *string `json:"body"`
+		}
+		if err := json.Unmarshal([]byte(req.Body), &b); err != nil || b.Body == nil {
+			t.Errorf("%s %s: no JSON body field (%v): %.200s", req.Method, req.Path, err, req.Body)
+			continue
+		}
+		bodies++
+		most = max(most, len(*b.Body))
+		if n := utf8.RuneCountInString(*b.Body); n > report.DefaultMaxChars {
+			t.Errorf("%s %s: comment body has %d code points, over %d", req.Method, req.Path, n, report.DefaultMaxChars)
+		}
+		if n := len(*b.Body); n > report.MaxBytes {
+			t.Errorf("%s %s: comment body has %d bytes, over %d", req.Method, req.Path, n, report.MaxBytes)
+		}
+	}
+	if bodies < 2 {
+		t.Errorf("%d comment bodies sent; want at least the pending one and the final one", bodies)
+	}
+	t.Logf("%d comment bodies sent, the largest %d bytes", bodies, most)
+
+	// The step summary fits GitHub's 1 MiB; when it could not list every
+	// app it says it was cut.
+	summary, err := os.ReadFile(e.env["GITHUB_STEP_SUMMARY"])
+	if err != nil || len(summary) == 0 {
+		t.Fatalf("the step summary was not written (%v)", err)
+	}
+	if len(summary) > ghaction.MaxSummary {
+		t.Errorf("step summary is %d bytes, over %d", len(summary), ghaction.MaxSummary)
+	}
+	missing := 0
+	for _, a := range r.Apps {
+		if !strings.Contains(string(summary), a.App) {
+			missing++
+		}
+	}
+	cut := strings.Contains(string(summary), summaryReportCutNote) || strings.Contains(string(summary), ghaction.SummaryCutNote)
+	if missing > 0 && !cut {
+		t.Errorf("the step summary leaves out %d apps and does not say it was cut", missing)
+	}
+	t.Logf("step summary: %d bytes, %d apps left out, cut note: %v", len(summary), missing, cut)
+}
+
+// summaryReportCutNote is how report.Summary ends a report it cut at 1 MiB.
+const summaryReportCutNote = "_The report was cut here: it is over the 1 MiB limit of a job summary. `results.json` has every app._"
+
+// isCommentWrite reports whether req creates or updates an issue comment.
+func isCommentWrite(req fakegh.Request) bool {
+	switch req.Method {
+	case http.MethodPost:
+		return strings.HasPrefix(req.Path, "/repos/") && strings.Contains(req.Path, "/issues/") && strings.HasSuffix(req.Path, "/comments")
+	case http.MethodPatch:
+		return strings.Contains(req.Path, "/issues/comments/")
+	}
+	return false
 }
 
 // TestReporterFailureKeepsResults: when GitHub refuses the results comment
