@@ -1,11 +1,17 @@
 package cli
 
 import (
+	"encoding/json"
+	"errors"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/posthog/wizard-ci/internal/fakegh"
 	"github.com/posthog/wizard-ci/internal/outcome"
@@ -17,33 +23,89 @@ import (
 // TestActionCommandRuns is the main path: a maintainer's command on an open
 // PR gets 👀, a pending results comment before the first wizard starts, a
 // final table, 👍, outputs and files.
+//
+// "A wizard starts" (SPEC §6) means any process of the wizard command is
+// started: the preflight's `<wizard> --version` (SPEC §4: it "checks that
+// the wizard starts") as much as a run on an app. A wrapper around the test
+// wizard records every exec, so the test holds the create request of the
+// results comment in the fake GitHub, proves that nothing was started then
+// and during a short hold after, and only then lets the run go on.
 func TestActionCommandRuns(t *testing.T) {
 	e := newE2E(t)
 	pr := e.rs.AddPull(fakegh.PullRequest{Number: 7})
 	e.rs.SetRole("maintainer-1", "write")
+	execs, appStarts, _ := e.wrapWizard(false)
 	e.commentEvent("created", 7, "maintainer-1", "User", "Let's check this.\r\n\r\n/wizard-ci basic-integration/flask revenue\r\n\r\nthanks")
 
-	var created []string
-	var startedBeforeCreate bool
-	e.interceptCreate(func(body string) {
-		created = append(created, body)
-		startedBeforeCreate = startedBeforeCreate || e.wizardStarted()
+	marker := report.ResultsMarker(e2eRunID)
+	var (
+		mu      sync.Mutex
+		created []string
+	)
+	held := make(chan struct{})
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	open := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(open) // never leave the binary stuck on a failed test
+	e.rs.Intercept(func(w http.ResponseWriter, r *http.Request, body []byte) bool {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/comments") {
+			return false
+		}
+		var b struct{ Body string }
+		_ = json.Unmarshal(body, &b)
+		mu.Lock()
+		created = append(created, b.Body)
+		first := len(created) == 1
+		mu.Unlock()
+		if first && strings.HasPrefix(b.Body, marker) {
+			close(held)
+			<-release
+		}
+		return false
 	})
-	e.run()
+	run := e.start()
+	select {
+	case <-held:
+	case <-run.done:
+		t.Fatalf("the run ended (exit %d) without creating the results comment\nstderr:\n%s", e.code, e.stderr)
+	case <-time.After(time.Minute):
+		t.Fatal("the results comment was not created within a minute")
+	}
+	noStart := func(when string) {
+		t.Helper()
+		if n := countLines(t, execs); n != 0 || e.wizardStarted() {
+			t.Errorf("%s: %d wizard processes started (logs folder exists: %v); want none before the results comment exists",
+				when, n, e.wizardStarted())
+		}
+	}
+	noStart("when the results comment was sent")
+	// A start racing with the create would show within the hold; this
+	// bounds the hold, it does not time anything.
+	time.Sleep(300 * time.Millisecond)
+	noStart("after holding the results comment for 300ms")
+	open()
+	run.wait(t, 2*time.Minute)
 	if e.code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", e.code, e.stderr)
 	}
 	wantApps := []string{"basic-integration/flask/todo", "revenue/stripe/checkout-node"}
+	// The run went on: the preflight and one run per app, after the hold.
+	if got := readLines(t, execs); len(got) != 3 || got[0] != "--version" {
+		t.Errorf("wizard execs = %q; want the preflight's --version, then one per app", got)
+	}
+	if n := wizardStarts(t, appStarts); n != len(wantApps) {
+		t.Errorf("%d wizard runs on apps, want %d", n, len(wantApps))
+	}
 
 	// The pending comment came first, before any wizard started.
+	mu.Lock()
+	created = slices.Clone(created)
+	mu.Unlock()
 	if len(created) != 1 {
 		t.Fatalf("created %d comments, want exactly 1 (the results comment)", len(created))
 	}
-	if startedBeforeCreate {
-		t.Error("a wizard started before the results comment was created")
-	}
 	first := created[0]
-	if !strings.HasPrefix(first, report.ResultsMarker(e2eRunID)) {
+	if !strings.HasPrefix(first, marker) {
 		t.Errorf("results comment does not start with its marker:\n%s", first)
 	}
 	for _, app := range wantApps {
@@ -91,7 +153,7 @@ func TestActionCommandRuns(t *testing.T) {
 		t.Errorf("results-json = %q", out["results-json"])
 	}
 	r := e.results()
-	if r.Run.HeadSHA != pr.HeadSHA || r.Run.PR != 7 || r.Run.ID != e2eRunID || r.Run.Wizard.Source != "simulate" {
+	if r.Run.HeadSHA != pr.HeadSHA || r.Run.PR != 7 || r.Run.ID != e2eRunID || r.Run.Wizard.Source != "command" {
 		t.Errorf("run = %+v", r.Run)
 	}
 	var got []string
@@ -152,6 +214,9 @@ func TestActionFailedAppsExit1(t *testing.T) {
 	}
 	if out := e.outputs(); out["failed"] != "1" || out["succeeded"] != "1" {
 		t.Errorf("outputs = %v", out)
+	}
+	if src := e.results().Run.Wizard.Source; src != "simulate" {
+		t.Errorf("wizard source = %q, want simulate", src)
 	}
 }
 
@@ -364,4 +429,132 @@ func TestActionConfigErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bgRun is `wizard-ci action` running in the background (e.start).
+type bgRun struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed once it has exited and e's results are set
+	err  error         // of starting or waiting, other than an exit status
+}
+
+// start starts `wizard-ci action` as run does, without waiting for it:
+// e.stdout, e.stderr and e.code are set once done is closed. The process
+// is killed when the test ends.
+func (e *e2e) start() *bgRun {
+	e.t.Helper()
+	cmd := exec.Command(binary(e.t), "action")
+	cmd.Dir = e.dir
+	for k, v := range e.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	b := &bgRun{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		err := cmd.Wait()
+		e.stdout, e.stderr, e.code = out.String(), errb.String(), 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			e.code = ee.ExitCode()
+		} else {
+			b.err = err
+		}
+	}()
+	e.t.Cleanup(func() {
+		select {
+		case <-b.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-b.done
+		}
+	})
+	return b
+}
+
+// wait waits for the run to end; limit only guards against a hang.
+func (b *bgRun) wait(t *testing.T, limit time.Duration) {
+	t.Helper()
+	select {
+	case <-b.done:
+	case <-time.After(limit):
+		_ = b.cmd.Process.Kill()
+		<-b.done
+		t.Fatalf("wizard-ci did not finish within %s", limit)
+	}
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+}
+
+// wrapWizard makes the wizard-command a shell script that records every
+// exec of the wizard (one line of its arguments in execs: the preflight's
+// `--version` too) before it runs the test wizard of useTestWizard, whose
+// trace (appStarts) records the runs on apps only. When gated, a run on an
+// app waits until the file named after the app (its path with / as _)
+// exists in gates, or gates/all does (removed with the test, and given up
+// after about 30 s anyway, so no wrapper outlives a failed test for long).
+func (e *e2e) wrapWizard(gated bool) (execs, appStarts, gates string) {
+	e.t.Helper()
+	appStarts = e.useTestWizard("phx_wrappedWizardKey0123456789")
+	self := e.env["INPUT_WIZARD-COMMAND"]
+	execs = filepath.Join(e.dir, "wizard-execs.txt")
+	gates = filepath.Join(e.t.TempDir(), "gates")
+	if err := os.Mkdir(gates, 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+	script := "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + q(execs) + "\n"
+	if gated {
+		script += `if [ "$1" != --version ]; then
+	g=` + q(gates) + `/$(printf %s "$WIZARD_CI_APP" | tr / _)
+	i=0
+	while [ ! -e "$g" ] && [ ! -e ` + q(filepath.Join(gates, "all")) + ` ] && [ $i -lt 3000 ]; do
+		sleep 0.01
+		i=$((i+1))
+	done
+fi
+`
+		e.t.Cleanup(func() { _ = os.WriteFile(filepath.Join(gates, "all"), nil, 0o644) })
+	}
+	script += "exec " + q(self) + ` "$@"` + "\n"
+	p := filepath.Join(e.t.TempDir(), "wizard")
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	e.env["INPUT_WIZARD-COMMAND"] = p
+	return execs, appStarts, gates
+}
+
+// openGate lets the gated wizard run on app (wrapWizard).
+func openGate(t *testing.T, gates, app string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(gates, strings.ReplaceAll(app, "/", "_")), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readLines returns the lines of file, none when it does not exist.
+func readLines(t *testing.T, file string) []string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+func countLines(t *testing.T, file string) int {
+	t.Helper()
+	return len(readLines(t, file))
 }

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -544,32 +543,6 @@ func TestReporterFailureKeepsResults(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(e.env["GITHUB_STEP_SUMMARY"]); !strings.Contains(string(b), "misc/skills/node-worker") {
 		t.Error("step summary lacks the results")
-	}
-}
-
-// TestDeletedResultsComment: the results comment disappears mid-run; a new
-// one is created and the run goes on.
-func TestDeletedResultsComment(t *testing.T) {
-	e := newE2E(t)
-	e.rs.AddPull(fakegh.PullRequest{Number: 36})
-	e.rs.SetRole("contributor-1", "write")
-	var patches atomic.Int64
-	e.rs.Intercept(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
-		if r.Method == http.MethodPatch && patches.Add(1) == 1 {
-			fakegh.Error(w, http.StatusNotFound, "Not Found")
-			return true
-		}
-		return false
-	})
-	e.commentEvent("created", 36, "contributor-1", "User", "/wizard-ci basic-integration/flask misc")
-	e.run()
-	if e.code != 0 {
-		t.Fatalf("exit %d\n%s", e.code, e.stderr)
-	}
-	bots := e.botComments(36)
-	last := bots[len(bots)-1].Body
-	if !rowHas(last, "misc/skills/node-worker", "success") || !rowHas(last, "basic-integration/flask/todo", "success") {
-		t.Errorf("final comment:\n%s", last)
 	}
 }
 
