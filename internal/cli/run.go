@@ -555,9 +555,15 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 	if err := results.Write(o.OutDir, res, render()); err != nil {
 		filesErr = &filesError{dir: o.OutDir, err: err}
 	}
-	// The final update must go out even when the run was cancelled: give it
-	// its own short deadline instead of the cancelled context.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	// The final update must go out even when the run was cancelled: it has
+	// its own deadline instead of the run's context, short after a cancel
+	// (GitHub kills the job 10 s after its first signal), else long enough
+	// to sit out a secondary rate limit (a minute or more) and a few 5xx.
+	wait := finalUpdateWait
+	if ctx.Err() != nil {
+		wait = cancelledUpdateWait
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait)
 	defer cancel()
 	for _, p := range pubs {
 		if err := p.Close(fctx); err != nil {
@@ -569,6 +575,13 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 	}
 	return res, filesErr
 }
+
+// How long the final update may take to reach GitHub: after a normal run,
+// and after a cancelled one.
+const (
+	finalUpdateWait     = 3 * time.Minute
+	cancelledUpdateWait = 5 * time.Second
+)
 
 // publishError says the run finished, but the report could not be
 // delivered everywhere.
