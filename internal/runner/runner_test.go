@@ -151,6 +151,16 @@ func TestBillingRetriedThenSucceeds(t *testing.T) {
 	}
 	if got[1].Outcome != outcome.Success || len(got[1].Attempts) != 1 {
 		t.Errorf("%s: %+v, want success in 1 attempt", apps[1].Path, summarize(got)[1])
+	} else if len(got[0].Attempts) == 3 {
+		// Meanwhile: the other app ran during the first wait (on the fake
+		// clock), not after the retries.
+		other, retry := got[1].Attempts[0].StartedAt, got[0].Attempts[1].StartedAt
+		if !other.Before(retry) {
+			t.Errorf("%s started at %v, not before %s's first retry at %v", apps[1].Path, other, apps[0].Path, retry)
+		}
+		if waited := got[0].Attempts[1].StartedAt.Sub(got[0].Attempts[0].StartedAt); waited < 90*time.Second {
+			t.Errorf("the first retry started %v after the first attempt, want at least the 90s delay", waited)
+		}
 	}
 	if got[0].Excerpt != nil {
 		t.Errorf("a successful app has an excerpt: %q", got[0].Excerpt)
