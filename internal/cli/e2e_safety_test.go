@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -288,11 +289,9 @@ func TestHeadMovedDuringRun(t *testing.T) {
 		// has been accepted, so move the head now.
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments") {
 			once.Do(func() {
-				go func() {
-					p := pr
-					p.HeadSHA = moved
-					e.rs.SetPull(p)
-				}()
+				p := pr
+				p.HeadSHA = moved
+				e.rs.SetPull(p) // interceptors run without the state's lock
 			})
 		}
 		return false
@@ -303,8 +302,10 @@ func TestHeadMovedDuringRun(t *testing.T) {
 		t.Fatalf("exit %d\n%s", e.code, e.stderr)
 	}
 	final := e.botComments(24)[0].Body
-	if !strings.Contains(final, pr.HeadSHA[:7]) || !strings.Contains(final, moved[:7]) {
-		t.Errorf("final comment lacks both SHAs %s and %s:\n%s", pr.HeadSHA[:7], moved[:7], final)
+	warning := regexp.MustCompile("(?m)^> \\[!WARNING\\]\n> The PR head moved while this ran: these results are for `" +
+		pr.HeadSHA[:7] + "[0-9a-f]*`, the PR head is now `" + moved[:7] + "[0-9a-f]*`\\.$")
+	if !warning.MatchString(final) {
+		t.Errorf("final comment lacks the warning naming the accepted SHA %s and the new head %s:\n%s", pr.HeadSHA[:7], moved[:7], final)
 	}
 	r := e.results()
 	if r.Run.HeadSHA != pr.HeadSHA || r.Run.HeadMoved != moved {
