@@ -433,6 +433,7 @@ func TestActionConfigErrors(t *testing.T) {
 
 // bgRun is `wizard-ci action` running in the background (e.start).
 type bgRun struct {
+	e    *e2e
 	cmd  *exec.Cmd
 	done chan struct{} // closed once it has exited and e's results are set
 	err  error         // of starting or waiting, other than an exit status
@@ -453,7 +454,7 @@ func (e *e2e) start() *bgRun {
 	if err := cmd.Start(); err != nil {
 		e.t.Fatal(err)
 	}
-	b := &bgRun{cmd: cmd, done: make(chan struct{})}
+	b := &bgRun{e: e, cmd: cmd, done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
 		err := cmd.Wait()
@@ -484,7 +485,7 @@ func (b *bgRun) wait(t *testing.T, limit time.Duration) {
 	case <-time.After(limit):
 		_ = b.cmd.Process.Kill()
 		<-b.done
-		t.Fatalf("wizard-ci did not finish within %s", limit)
+		t.Fatalf("wizard-ci did not finish within %s\nstderr:\n%s", limit, b.e.stderr)
 	}
 	if b.err != nil {
 		t.Fatal(b.err)

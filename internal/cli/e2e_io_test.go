@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -138,40 +137,22 @@ func TestCancelMidRun(t *testing.T) {
 	e.rs.SetRole("contributor-1", "write")
 	e.commentEvent("created", 33, "contributor-1", "User", "/wizard-ci basic-integration")
 
-	cmd := exec.Command(binary(t), "action")
-	cmd.Dir = e.dir
-	for k, v := range e.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	run := e.start()
 	deadline := time.Now().Add(30 * time.Second)
 	for wizardStarts(t, trace) < 2 {
 		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("wizards did not start\n%s", stderr.String())
+			t.Fatal("wizards did not start within 30 s")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	sent := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := run.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("wizard-ci did not exit after SIGTERM\n%s", stderr.String())
-	}
 	// How fast it stops is not asserted here (no timed assertions); the log
-	// says it, and the 20 s guard above only catches a hang.
+	// says it, and the 20 s guard only catches a hang.
+	run.wait(t, 20*time.Second)
 	t.Logf("stopped %s after SIGTERM", time.Since(sent).Round(time.Millisecond))
-	e.stdout, e.stderr = stdout.String(), stderr.String()
 	r := e.results()
 	if len(r.Apps) == 0 {
 		t.Fatal("no apps in results.json")
