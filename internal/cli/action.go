@@ -65,6 +65,11 @@ func actionCmd(ctx context.Context, d Deps) error {
 	if err := a.validateInputs(); err != nil {
 		return err
 	}
+	// SPEC §7: the one required input. Checked before any event is read, so
+	// a scheduled run cannot spend hours on the wizard and then post nothing.
+	if a.token == "" {
+		return errNoToken
+	}
 
 	name := d.Getenv("GITHUB_EVENT_NAME")
 	if name == "" {
@@ -92,6 +97,9 @@ func actionCmd(ctx context.Context, d Deps) error {
 		return nil
 	}
 }
+
+// errNoToken is a missing github-token input.
+var errNoToken = configErrorf("github-token: the input is required; pass `github-token: ${{ secrets.GITHUB_TOKEN }}` under with:")
 
 // inputName is how the action names input name in messages: as written
 // under with: in the workflow.
@@ -125,7 +133,7 @@ func (a *actionCtx) client() (*ghapi.Client, error) {
 		return a.gh, nil
 	}
 	if a.token == "" {
-		return nil, configErrorf("github-token: the input is required; pass `github-token: ${{ secrets.GITHUB_TOKEN }}`")
+		return nil, errNoToken
 	}
 	api := firstNonEmpty(a.d.Getenv("GITHUB_API_URL"), "https://api.github.com")
 	c, err := ghapi.New(a.d.HTTPClient, api, a.token,

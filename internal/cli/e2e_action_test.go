@@ -408,6 +408,9 @@ func TestActionConfigErrors(t *testing.T) {
 		{"ref with a ready wizard", "INPUT_WIZARD-REF", "main", "wizard-ref"},
 		{"flag-like target", "INPUT_TARGET", "all -x", `"-x": starts with "-"; no target does, and the target input takes no flags`},
 		{"ref as a target", "INPUT_TARGET", "wizard:main", "the wizard-ref input"},
+		// A run without a PR would otherwise spend its time and post nothing.
+		{"no token", "INPUT_GITHUB-TOKEN", "", "github-token: the input is required"},
+		{"blank token", "INPUT_GITHUB-TOKEN", "  ", "github-token: the input is required"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -422,6 +425,9 @@ func TestActionConfigErrors(t *testing.T) {
 			e.run()
 			if e.code != 2 || !strings.Contains(e.stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want 2 naming %s", e.code, e.stderr, tc.want)
+			}
+			if e.wizardStarted() {
+				t.Error("a wizard started; a configuration error stops the run before any app")
 			}
 			// An input is named as an input, never as the command line's flag.
 			if strings.Contains(e.stderr, " --") {
