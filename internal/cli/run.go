@@ -300,10 +300,12 @@ func warnScenario(d Deps, o *RunOptions, apps []workbench.App) {
 }
 
 // exitFor maps a finished run to its exit code (SPEC §7, §8). A merged
-// report with missing shards failed like an app that did not succeed.
+// report with missing shards failed like an app that did not succeed. A run
+// stopped before its first app is a configuration error, said on stderr
+// too (the table on stdout says it as well, but may go to a file).
 func exitFor(r *results.Results, failOn string) error {
 	if r.Run.Error != "" {
-		return &exitError{ExitConfig}
+		return configErrorf("stopped before the first app: %s", r.Run.Error)
 	}
 	if failOn == "never" {
 		return nil
@@ -477,7 +479,7 @@ func execute(ctx context.Context, o *RunOptions, d Deps, wb *workbench.Workbench
 		m.res.Run.Error = masker.Mask(cfgErr.Error())
 		for i := range m.res.Apps {
 			m.res.Apps[i].Outcome = outcome.Skipped
-			m.res.Apps[i].Reason = "not run: the wizard could not be started"
+			m.res.Apps[i].Reason = "not run: the run stopped before the first app"
 			m.res.Apps[i].Log = ""
 		}
 	}

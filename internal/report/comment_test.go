@@ -104,7 +104,7 @@ func errorRun() *results.Results {
 	r.Run.FinishedAt = t0.Add(9 * time.Second)
 	r.Run.Error = "wizard ref \"does-not-exist\" could not be fetched:\nfatal: couldn't find remote ref does-not-exist @octocat | <b>\n/wizard-ci all"
 	for _, p := range []string{"basic-integration/next-js/app-router-todo", "basic-integration/next-js/pages-router-blog"} {
-		r.Apps = append(r.Apps, results.App{App: p, Category: "basic-integration", Outcome: outcome.Skipped, Reason: "not run: the wizard could not be started"})
+		r.Apps = append(r.Apps, results.App{App: p, Category: "basic-integration", Outcome: outcome.Skipped, Reason: "not run: the run stopped before the first app"})
 	}
 	return r
 }

@@ -65,6 +65,8 @@ type Rule struct {
 // The first matching rule wins; attempt n plays the n-th outcome, the last
 // one repeating. An empty value means success everywhere.
 func ParseScenario(s string) (Scenario, error) {
+	const scenarioForm = "each comma-separated rule is glob=outcome[+outcome…], " +
+		"e.g. basic-integration/*=provisioning+success,*=success"
 	var sc Scenario
 	for _, entry := range strings.Split(s, ",") {
 		entry = strings.TrimSpace(entry)
@@ -77,14 +79,14 @@ func ParseScenario(s string) (Scenario, error) {
 		}
 		glob = strings.Trim(strings.TrimSpace(glob), "/")
 		if _, err := path.Match(glob, ""); err != nil || glob == "" {
-			return nil, fmt.Errorf("%s: %q is not a valid glob", ScenarioEnv, glob)
+			return nil, fmt.Errorf("%s: %q is not a valid glob; %s", ScenarioEnv, glob, scenarioForm)
 		}
 		r := Rule{Glob: glob}
 		for _, name := range strings.Split(list, "+") {
 			o := outcome.Outcome(strings.TrimSpace(name))
 			if !simulated(o) {
-				return nil, fmt.Errorf("%s: %q is not an outcome the simulator can play; use one of %s",
-					ScenarioEnv, string(o), simulatedNames())
+				return nil, fmt.Errorf("%s: %q is not an outcome the simulator can play; use one of %s (%s)",
+					ScenarioEnv, string(o), simulatedNames(), scenarioForm)
 			}
 			r.Outcomes = append(r.Outcomes, o)
 		}
