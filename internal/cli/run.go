@@ -305,7 +305,7 @@ func warnScenario(d Deps, o *RunOptions, apps []workbench.App) {
 // too (the table on stdout says it as well, but may go to a file).
 func exitFor(r *results.Results, failOn string) error {
 	if r.Run.Error != "" {
-		return configErrorf("stopped before the first app: %s", r.Run.Error)
+		return configErrorf("stopped before the first app: %s", report.PlainLines(r.Run.Error))
 	}
 	if failOn == "never" {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"github.com/posthog/wizard-ci/internal/outcome"
+	"github.com/posthog/wizard-ci/internal/report"
 	"github.com/posthog/wizard-ci/internal/results"
 	"github.com/posthog/wizard-ci/internal/workbench"
 )
@@ -100,8 +101,10 @@ func retrySummary(a results.App) string {
 	return strings.Join(parts, ", ")
 }
 
+// oneLine is s on one line of at most n characters, with no escape
+// sequence or control character left to reach the terminal.
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(report.Plain(s)), " ")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}
@@ -112,7 +115,7 @@ func oneLine(s string, n int) string {
 func textTable(r *results.Results) string {
 	var b strings.Builder
 	if r.Run.Error != "" {
-		fmt.Fprintf(&b, "❌ stopped before the first app: %s\n\n", r.Run.Error)
+		fmt.Fprintf(&b, "❌ stopped before the first app: %s\n\n", report.PlainLines(r.Run.Error))
 	}
 	if ms := r.Run.MissingShards; len(ms) > 0 {
 		what := "Their legs left no results, so their apps are"

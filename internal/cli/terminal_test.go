@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/mattn/go-runewidth"
 
@@ -58,5 +59,29 @@ func TestSelectErrorNamesTargetOnce(t *testing.T) {
 		if style == "markdown" && strings.Contains(got, `"revenu"`) {
 			t.Errorf("markdown names the target in quotes, not as code:\n%s", got)
 		}
+	}
+}
+
+// TestTerminalNoEscapes: reasons and a run error reach the terminal without
+// an escape sequence or control character, whoever wrote them; a run error
+// keeps its lines.
+func TestTerminalNoEscapes(t *testing.T) {
+	hostile := "sdk \x1b[31mposthog-node\x1b]0;PWN\x07 is missing\r\x08"
+	r := &results.Results{Apps: []results.App{{App: "cat/app", Outcome: outcome.ChecksFailed, Reason: hostile,
+		Attempts: []results.Attempt{{Outcome: outcome.ChecksFailed}}}}}
+	r.Run.Error = "first line\x1b[2J\nsecond line"
+	var stderr strings.Builder
+	newTerminal(Deps{Stderr: &stderr}, outcome.DefaultPolicy).app(r.Apps[0], 1, 1)
+	table := textTable(r)
+	for name, s := range map[string]string{"table": table, "progress": stderr.String()} {
+		if i := strings.IndexFunc(s, func(r rune) bool { return r != '\n' && unicode.IsControl(r) }); i >= 0 {
+			t.Errorf("%s holds control character %q: %q", name, s[i], s)
+		}
+		if !strings.Contains(s, "posthog-node") {
+			t.Errorf("%s lost the reason's text: %q", name, s)
+		}
+	}
+	if !strings.Contains(table, "first line\nsecond line") {
+		t.Errorf("the run error lost its lines:\n%s", table)
 	}
 }

@@ -96,6 +96,20 @@ func escapeText(s string, markdown bool) string {
 	return b.String()
 }
 
+// Plain makes untrusted text safe to print on a terminal, on one line: see
+// clean (escape sequences and control characters never reach the screen).
+func Plain(s string) string { return strings.TrimSpace(clean(s, false)) }
+
+// PlainLines is Plain for each line of s: a multi-line message keeps its
+// lines.
+func PlainLines(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = Plain(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // clean makes untrusted text printable on one line: invalid UTF-8 becomes
 // U+FFFD, ANSI escape sequences are removed, and control characters and
 // Unicode line or paragraph separators become spaces (tabs survive when

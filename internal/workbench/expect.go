@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -141,6 +142,9 @@ func ParseExpect(data []byte) (Expect, error) {
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" || strings.TrimSpace(v.Value) == "" {
 				return expectErr(v.Line, "sdk must be a package name such as posthog-node, got %s", describe(v))
 			}
+			if hasControl(v.Value) {
+				return expectErr(v.Line, "sdk: control characters are not allowed")
+			}
 			x.SDK = strings.TrimSpace(v.Value)
 		case "init":
 			if x.Init, err = strList(v, "init", "[index.js]"); err != nil {
@@ -197,6 +201,9 @@ func strList(v *yaml.Node, key, example string) ([]string, error) {
 		if strings.TrimSpace(item.Value) == "" {
 			return nil, expectErr(item.Line, "%s has an empty item", key)
 		}
+		if hasControl(item.Value) {
+			return nil, expectErr(item.Line, "%s: control characters are not allowed", key)
+		}
 		out = append(out, item.Value)
 	}
 	return out, nil
@@ -220,5 +227,10 @@ func checkGlob(g string) string {
 	}
 	return ""
 }
+
+// hasControl reports whether s holds a control character (a tab too): none
+// belongs in a package name, file glob, event name or argument, and one
+// could reach a terminal as an escape sequence.
+func hasControl(s string) bool { return strings.IndexFunc(s, unicode.IsControl) >= 0 }
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }

@@ -42,6 +42,9 @@ allow-project-token: true
 		{name: "bad glob", yaml: "init: [\"[\"]\n", wantLine: 1, wantMsg: "not a valid glob"},
 		{name: "not a mapping", yaml: "- a\n", wantLine: 1, wantMsg: "top level must be a mapping"},
 		{name: "invalid yaml", yaml: "sdk: [\n", wantMsg: "invalid YAML"},
+		{name: "escape in sdk", yaml: "sdk: \"posthog-node\\u001b[31m\\u001b]0;PWN\\u0007\"\n", wantLine: 1, wantMsg: "sdk: control characters are not allowed"},
+		{name: "escape in an event", yaml: "events:\n  - ok\n  - \"bad\\u001b[2J\"\n", wantLine: 3, wantMsg: "events: control characters are not allowed"},
+		{name: "tab in a check argument", yaml: "check: [node, \"--check\\tindex.js\"]\n", wantLine: 1, wantMsg: "check: control characters are not allowed"},
 		{name: "two documents", yaml: "sdk: a\n---\nsdk: b\n", wantLine: 2, wantMsg: "second YAML document"},
 	}
 	for _, tc := range tests {
