@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/posthog/wizard-ci/internal/jsonerr"
 )
 
 // EventsFile is where the wizard lists the events it planned (SPEC §10).
@@ -127,7 +129,7 @@ type plannedEvent struct {
 func parseEvents(data []byte, root string) ([]plannedEvent, error) {
 	var raw []map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%s is not a JSON array of objects: %v", EventsFile, err)
+		return nil, fmt.Errorf("%s: %w", EventsFile, jsonerr.Doc{What: "a JSON array of objects", Writer: "the wizard writes"}.Describe(data, err))
 	}
 	var out []plannedEvent
 	for i, obj := range raw {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/posthog/wizard-ci/internal/ghapi"
+	"github.com/posthog/wizard-ci/internal/jsonerr"
 	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/report"
 	"github.com/posthog/wizard-ci/internal/results"
@@ -109,7 +110,7 @@ func decodeOutcomes(body string) (*trackState, error) {
 	}
 	var s trackState
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("decode outcomes: %w", err)
+		return nil, fmt.Errorf("decode outcomes: %w", jsonerr.Doc{What: "a wizard-ci outcomes record", Writer: "wizard-ci writes"}.Describe(raw, err))
 	}
 	if len(s.Apps) > maxOutcomesApps {
 		return nil, fmt.Errorf("decode outcomes: %d apps, more than %d", len(s.Apps), maxOutcomesApps)

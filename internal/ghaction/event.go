@@ -1,13 +1,11 @@
 package ghaction
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"reflect"
-	"strings"
+
+	"github.com/posthog/wizard-ci/internal/jsonerr"
 )
 
 // Event is the part of the event payload (GITHUB_EVENT_PATH) wizard-ci
@@ -114,13 +112,10 @@ func ReadEvent(name, path string) (*Event, error) {
 
 // ParseEvent decodes an event payload. Its errors say what is wrong with
 // the payload in JSON's words, never in Go's.
-func ParseEvent(name string, payload []byte) (*Event, error) {
-	if json.Valid(payload) && !bytes.HasPrefix(bytes.TrimSpace(payload), []byte("{")) {
-		return nil, errNotObject // null would decode into nothing at all
-	}
+func ParseEvent(name string, data []byte) (*Event, error) {
 	var raw rawEvent
-	if err := json.Unmarshal(payload, &raw); err != nil {
-		return nil, payloadError(payload, err)
+	if err := payload.Unmarshal(data, &raw); err != nil {
+		return nil, err
 	}
 	e := &Event{Name: name, Action: raw.Action, Ref: raw.Ref, Schedule: raw.Schedule, Inputs: raw.Inputs}
 	if raw.Repository != nil {
@@ -151,46 +146,5 @@ func ParseEvent(name string, payload []byte) (*Event, error) {
 	return e, nil
 }
 
-var errNotObject = errors.New("not a GitHub webhook payload (expected a JSON object)")
-
-// payloadError words a decoding error of an event payload.
-func payloadError(payload []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn), !json.Valid(payload):
-		msg := strings.TrimPrefix(err.Error(), "json: ")
-		return fmt.Errorf("not valid JSON (%s), so not a GitHub webhook payload", msg)
-	case errors.As(err, &typ) && typ.Field != "":
-		return fmt.Errorf("not a GitHub webhook payload: %s is %s, where GitHub sends %s", typ.Field, article(typ.Value), jsonKind(typ.Type))
-	}
-	return fmt.Errorf("not a GitHub webhook payload: %s", strings.TrimPrefix(err.Error(), "json: "))
-}
-
-// jsonKind names the JSON type that decodes into t.
-func jsonKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	}
-	return "an object"
-}
-
-// article puts "a" or "an" before a JSON type name as encoding/json gives
-// it ("number", "array", "object", "string", "bool").
-func article(v string) string {
-	switch v {
-	case "array", "object":
-		return "an " + v
-	case "bool":
-		return "a boolean"
-	}
-	return "a " + v
-}
+// payload is how errors name an event file.
+var payload = jsonerr.Doc{What: "a GitHub webhook payload", Writer: "GitHub sends"}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/posthog/wizard-ci/internal/jsonerr"
 	"github.com/posthog/wizard-ci/internal/outcome"
 )
 
@@ -66,7 +67,7 @@ func DecodeState(body string) (*State, error) {
 	}
 	var s State
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("decode state: %w", err)
+		return nil, fmt.Errorf("decode state: %w", jsonerr.Doc{What: "a wizard-ci state", Writer: "wizard-ci writes"}.Describe(raw, err))
 	}
 	for i, f := range s.Failed {
 		if f.App == "" {

@@ -59,7 +59,7 @@ func TestDecodeStateRefuses(t *testing.T) {
 		{"unknown outcome", b64(`{"id":"1","f":[{"a":"x/y","o":"exploded"}]}`), `unknown outcome "exploded"`},
 		{"missing outcome", b64(`{"id":"1","f":[{"a":"x/y"}]}`), `unknown outcome ""`},
 		{"missing app", b64(`{"id":"1","f":[{"o":"crashed"}]}`), "has no path"},
-		{"wrong type", b64(`{"id":1}`), "cannot unmarshal"},
+		{"wrong type", b64(`{"id":1}`), "not a wizard-ci state: id is a number, where wizard-ci writes a string"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package results
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/posthog/wizard-ci/internal/jsonerr"
 )
 
 // Write writes results.json (indented, schema set, totals recomputed),
@@ -76,6 +77,9 @@ func Written(err error, name string) bool {
 	return !slices.Contains(we.Failed, name)
 }
 
+// resultsDoc is how errors name a results.json.
+var resultsDoc = jsonerr.Doc{What: "a wizard-ci results.json", Writer: "wizard-ci writes"}
+
 // Read reads dir/results.json and checks that it is a wizard-ci/results@1
 // record: the schema matches, every app has a clean workbench path
 // (CheckAppPath) and a known outcome (outcome.Outcome refuses unknown names)
@@ -88,11 +92,11 @@ func Read(dir string) (*Results, error) {
 		return nil, fmt.Errorf("read results: %w", err)
 	}
 	var r Results
-	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&r); err != nil {
+	if err := resultsDoc.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
 	if r.Schema != Schema {
-		return nil, fmt.Errorf("read %s: schema is %q, want %q", p, r.Schema, Schema)
+		return nil, fmt.Errorf("read %s: not %s: its schema is %q, where wizard-ci writes %q", p, resultsDoc.What, r.Schema, Schema)
 	}
 	if err := r.validate(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)

@@ -174,7 +174,11 @@ func TestReadRefuses(t *testing.T) {
 		{"empty outcome", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/b","outcome":""}]}`, `unknown outcome ""`},
 		{"no app path", `{"schema":"wizard-ci/results@1","apps":[{"outcome":"success"}]}`, `app 1 has no path`},
 		{"duplicate", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/b","outcome":"success"},{"app":"a/b","outcome":"crashed"}]}`, `"a/b" appears twice`},
-		{"not json", `{"schema":`, `unexpected EOF`},
+		{"not json", `{"schema":`, `not valid JSON (unexpected end of JSON input), so not a wizard-ci results.json`},
+		{"an array", `[]`, `not a wizard-ci results.json (expected a JSON object)`},
+		{"null", `null`, `not a wizard-ci results.json (expected a JSON object)`},
+		{"wrong type", `{"schema":"wizard-ci/results@1","apps":[{"app":"a/b","outcome":"success","attempts":{}}]}`,
+			`not a wizard-ci results.json: apps.attempts is an object, where wizard-ci writes an array`},
 		{"bad shard", `{"schema":"wizard-ci/results@1","run":{"shard":"3/2"},"apps":[]}`, `run.shard "3/2" is not i/n`},
 		// A leg's file is untrusted: its app paths name rows and log files.
 		{"parent segments", `{"schema":"wizard-ci/results@1","apps":[{"app":"../../evil","outcome":"success"}]}`, `app "../../evil": the path has a ".." segment`},

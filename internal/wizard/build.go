@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/posthog/wizard-ci/internal/jsonerr"
 	"github.com/posthog/wizard-ci/internal/slash"
 )
 
@@ -355,7 +356,7 @@ func ReadPackage(dir string) (*Package, error) {
 	}
 	var p Package
 	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "package.json"), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "package.json"), jsonerr.Doc{What: "a package.json", Writer: "npm expects"}.Describe(b, err))
 	}
 	p.Dir = dir
 	return &p, nil

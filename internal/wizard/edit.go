@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/posthog/wizard-ci/internal/jsonerr"
 )
 
 // errNoFramework means the simulator found nothing it knows how to edit; it
@@ -244,7 +246,7 @@ func (e *editor) node() error {
 	}
 	var pkg packageJSON
 	if err := json.Unmarshal([]byte(raw), &pkg); err != nil {
-		return fmt.Errorf("package.json is not valid JSON: %w", err)
+		return fmt.Errorf("package.json: %w", jsonerr.Doc{What: "a package.json", Writer: "npm expects"}.Describe([]byte(raw), err))
 	}
 	browser := false
 	for _, d := range []string{"react", "vue", "svelte", "@angular/core", "vite", "preact", "solid-js"} {
