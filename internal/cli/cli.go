@@ -227,11 +227,10 @@ func version() string {
 	return v
 }
 
+// suggestCmd is a "did you mean" for a mistyped sub-command, or "".
 func suggestCmd(cmd string) string {
-	for _, c := range []string{"run", "list", "hint", "plan", "report", "action", "version"} {
-		if strings.HasPrefix(c, cmd) || strings.HasPrefix(cmd, c) {
-			return fmt.Sprintf(" (did you mean %q?)", c)
-		}
+	if c := closest(cmd, []string{"run", "list", "hint", "plan", "report", "action", "version"}); c != "" {
+		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	return ""
 }

@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/agnivade/levenshtein"
 
 	"github.com/posthog/wizard-ci/internal/slash"
 	"github.com/posthog/wizard-ci/internal/workbench"
@@ -18,18 +21,21 @@ import (
 // §2: flags and targets may come in any order on the CLI too).
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
+	// A flag given twice is refused instead of the last one silently
+	// winning: --program revenue --program misc is a mistake either way.
+	seen := map[string]bool{}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) {
+		names = append(names, f.Name)
+		f.Value = &onceValue{Value: f.Value, name: f.Name, seen: seen}
+	})
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, &helpError{fs.Name()}
 			}
-			// The flag package writes -name; people type --name.
-			msg := strings.Replace(err.Error(), "defined: -", "defined: --", 1)
-			if head, name, ok := strings.Cut(msg, "defined: "); ok {
-				msg = head + "defined: " + workbench.Clip(name)
-			}
-			return nil, &usageError{msg, fs.Name()}
+			return nil, &usageError{flagProblem(err, names), fs.Name()}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -41,6 +47,80 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// onceValue refuses a second value for its flag.
+type onceValue struct {
+	flag.Value
+	name string
+	seen map[string]bool
+}
+
+func (v *onceValue) Set(s string) error {
+	if v.seen[v.name] {
+		return errTwice
+	}
+	if strings.TrimSpace(s) == "" {
+		return errEmpty // --out "$DIR" with DIR unset would quietly mean the default
+	}
+	v.seen[v.name] = true
+	return v.Value.Set(s)
+}
+
+var (
+	errTwice = errors.New("given twice")
+	errEmpty = errors.New("empty")
+)
+
+// flagProblem words an error of the flag package for the command line:
+// flags are written --name there (the package writes -name), an unknown
+// one gets a "did you mean", and nothing is echoed unclipped.
+func flagProblem(err error, names []string) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		out := "unknown option --" + workbench.Clip(name)
+		if c := closest(name, names); c != "" {
+			out += fmt.Sprintf(" (did you mean --%s?)", c)
+		}
+		return out
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		name = strings.TrimLeft(name, "-")
+		return fmt.Sprintf("--%s needs a value: --%s VALUE or --%s=VALUE", name, name, name)
+	}
+	// The package says (with %v, so errors.Is cannot see the cause):
+	// invalid value "x" for flag -name: <cause>.
+	if _, rest, ok := strings.Cut(msg, " for flag -"); ok {
+		name, cause, _ := strings.Cut(rest, ": ")
+		switch cause {
+		case errTwice.Error():
+			return fmt.Sprintf("--%s is given twice; give it once", name)
+		case errEmpty.Error():
+			return fmt.Sprintf("--%s is given an empty value; give a value, or leave --%s out for its default", name, name)
+		}
+	}
+	return strings.ReplaceAll(msg, " -", " --")
+}
+
+// closest is the option (or sub-command) word most likely meant by a
+// mistyped one, or "" when none is close: a prefix either way, or at most
+// a third of its letters (and at least one) different.
+func closest(word string, options []string) string {
+	best, bestD := "", 0
+	for _, o := range options {
+		if word != "" && (strings.HasPrefix(o, word) || strings.HasPrefix(word, o)) {
+			return o
+		}
+		d := levenshtein.ComputeDistance(word, o)
+		if sameLetters(word, o) {
+			d = 1 // two letters swapped, as in rnu
+		}
+		if d <= max(1, len(o)/3) && (best == "" || d < bestD) {
+			best, bestD = o, d
+		}
+	}
+	return best
 }
 
 // setting is one option that can come from a flag or an INPUT_ variable; it
@@ -220,4 +300,12 @@ func plain(msg string) string {
 	}
 	b.WriteString(msg)
 	return b.String()
+}
+
+// sameLetters reports whether a and b are the same letters in another order.
+func sameLetters(a, b string) bool {
+	x, y := []rune(a), []rune(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return len(a) > 1 && slices.Equal(x, y)
 }

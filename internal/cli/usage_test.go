@@ -144,7 +144,7 @@ func TestCLITargetsUseTheGrammar(t *testing.T) {
 		{[]string{"list", "/wizard-ci"}, "comment"},
 		{[]string{"list", "help"}, `"help" is not a target in the workbench`},
 		{[]string{"list", long}, `"` + strings.Repeat("a", 60) + `…": is 100000 characters long`},
-		{[]string{"list", "--" + long}, "not defined: --" + strings.Repeat("a", 58) + "…"},
+		{[]string{"list", "--" + long}, "unknown option --" + strings.Repeat("a", 50)},
 		{[]string{"run", "all", "--wizard-ref", "a..b"}, `--wizard-ref: "a..b" is not a valid wizard ref: it contains ".."`},
 		{[]string{"run", "all", "--wizard-ref", long}, "for example --wizard-ref main"},
 		{[]string{"run", "all", "--concurrency", long}, `"` + strings.Repeat("a", 60) + `…" is not a whole number`},
@@ -216,6 +216,43 @@ func TestDurationSettings(t *testing.T) {
 		err := (&RunOptions{}).settings(get, flagName)
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%s %q: %v; want %q", tc.name, tc.value, err, tc.want)
+		}
+	}
+}
+
+// TestFlagMistakes: a mistyped sub-command or option gets a "did you mean",
+// a flag without its value and a flag given twice say so in the command
+// line's words (--name, never the flag package's -name), exit 2.
+func TestFlagMistakes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"rnu", "all"}, `unknown sub-command "rnu" (did you mean "run"?)`},
+		{[]string{"lsit"}, `unknown sub-command "lsit" (did you mean "list"?)`},
+		{[]string{"hnit"}, `(did you mean "hint"?)`},
+		{[]string{"deploy"}, `unknown sub-command "deploy"`},
+		{[]string{"list", "--workbnech", "x"}, "unknown option --workbnech (did you mean --workbench?)"},
+		{[]string{"run", "all", "--concurency", "2"}, "unknown option --concurency (did you mean --concurrency?)"},
+		{[]string{"run", "all", "--zzz"}, "unknown option --zzz"},
+		{[]string{"list", "--workbench"}, "--workbench needs a value: --workbench VALUE or --workbench=VALUE"},
+		{[]string{"run", "all", "--program", "revenue", "--program", "misc"}, "--program is given twice; give it once"},
+		{[]string{"plan", "all", "--shards=3", "--shards=4"}, "--shards is given twice; give it once"},
+		{[]string{"report", "x", "--out", "a", "--out=b"}, "--out is given twice; give it once"},
+		{[]string{"run", "all", "--wizard=simulate", "--out", ""}, "--out is given an empty value; give a value, or leave --out out for its default"},
+		{[]string{"list", "all", "--workbench= "}, "--workbench is given an empty value"},
+	} {
+		code, _, stderr := runMain(t, tc.args...)
+		first, _, _ := strings.Cut(stderr, "\n")
+		if code != ExitConfig || !strings.Contains(first, tc.want) {
+			t.Errorf("%q: exit %d, %q; want exit 2 and %q", tc.args, code, first, tc.want)
+		}
+		if strings.Contains(first, " -") && !strings.Contains(first, " --") {
+			t.Errorf("%q: names a flag the flag package's way: %q", tc.args, first)
+		}
+		if strings.Contains(tc.want, "did you mean") != strings.Contains(first, "did you mean") {
+			t.Errorf("%q: %q", tc.args, first)
 		}
 	}
 }
