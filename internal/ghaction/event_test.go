@@ -121,6 +121,10 @@ func TestParseEventMalformed(t *testing.T) {
 		{"truncated", `{"action":`, "not valid JSON (unexpected end of JSON input), so not a GitHub webhook payload"},
 		{"garbage", `action=created`, "not valid JSON (invalid character 'a' looking for beginning of value), so not a GitHub webhook payload"},
 		{"wrong type", `{"action":5}`, "not a GitHub webhook payload: action is a number, where GitHub sends a string"},
+		{"negative issue", `{"issue":{"number":-5}}`, "not a GitHub webhook payload: issue.number is -5, where GitHub sends a number of 1 or more"},
+		{"issue without number", `{"issue":{"state":"open"}}`, "not a GitHub webhook payload: issue.number is 0, where GitHub sends a number of 1 or more"},
+		{"zero pull request", `{"pull_request":{"number":0}}`, "not a GitHub webhook payload: pull_request.number is 0, where GitHub sends a number of 1 or more"},
+		{"negative comment id", `{"comment":{"id":-1,"body":"/wizard-ci all"}}`, "not a GitHub webhook payload: comment.id is -1, where GitHub sends a number of 1 or more"},
 		{"wrong nested type", `{"comment":{"id":"7"}}`, "not a GitHub webhook payload: comment.id is a string, where GitHub sends a number"},
 		{"object for a string", `{"sender":{"login":{}}}`, "not a GitHub webhook payload: sender.login is an object, where GitHub sends a string"},
 	}
