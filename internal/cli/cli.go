@@ -218,13 +218,24 @@ func version() string {
 	if !ok {
 		return "(unknown)"
 	}
-	v := bi.Main.Version
+	v, commit, dirty := bi.Main.Version, "", false
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
+		switch s.Key {
+		case "vcs.revision":
+			commit = s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			dirty = s.Value == "true"
 		}
 	}
-	return v
+	switch {
+	case commit == "":
+		// A build without VCS stamping (outside a git checkout, or with
+		// -buildvcs=false) has nothing to tell.
+		commit = "commit unknown"
+	case dirty:
+		commit += " (modified)"
+	}
+	return v + " " + commit
 }
 
 // suggestCmd is a "did you mean" for a mistyped sub-command, or "".
