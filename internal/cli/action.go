@@ -564,7 +564,7 @@ func (a *actionCtx) refuse(ctx context.Context, number int, msg string) error {
 func (a *actionCtx) reply(ctx context.Context, number int, body, reaction string) error {
 	// Say in the log why nothing ran, even if the reply cannot be posted.
 	// The text echoes the comment, so it must not look like a workflow command.
-	fmt.Fprintf(a.d.Stderr, "wizard-ci: %s\n", strings.ReplaceAll(oneLine(report.StripMarkers(body), 400), "::", ": :"))
+	fmt.Fprintf(a.d.Stderr, "wizard-ci: %s\n", ghaction.Inert(oneLine(report.StripMarkers(body), 400)))
 	gh, err := a.client()
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/posthog/wizard-ci/internal/ghaction"
 	"github.com/posthog/wizard-ci/internal/runner"
 	"github.com/posthog/wizard-ci/internal/wizard"
 )
@@ -128,6 +129,13 @@ func configErrorf(format string, a ...any) error { return &configError{fmt.Sprin
 
 // Main runs one sub-command and returns its exit code.
 func Main(ctx context.Context, args []string, d Deps) int {
+	// In a workflow step the runner reads workflow commands in stderr too;
+	// wizard-ci writes its own to stdout only, so nothing on stderr (a
+	// wizard's message, a comment's token, a build log) may be one. The
+	// simulator is a wizard: its output goes to a log file, untouched.
+	if len(args) > 0 && args[0] != "__simulate-wizard" && (args[0] == "action" || d.Getenv != nil && d.Getenv("GITHUB_ACTIONS") == "true") {
+		d.Stderr = ghaction.NewInertWriter(d.Stderr)
+	}
 	err := dispatch(ctx, args, d)
 	var ee *exitError
 	var ue *usageError

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/posthog/wizard-ci/internal/fakegh"
+	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/slash"
 )
 
@@ -311,4 +312,55 @@ func TestHeadMovedDuringRun(t *testing.T) {
 	if r.Run.HeadSHA != pr.HeadSHA || r.Run.HeadMoved != moved {
 		t.Errorf("run head = %s moved = %s", r.Run.HeadSHA, r.Run.HeadMoved)
 	}
+}
+
+// TestNoWorkflowCommandsFromUntrustedText: a wizard's words (its failure
+// reason) and a comment's tokens reach the action's stdout and stderr, which
+// the runner reads for workflow commands ("::name::" at a line start,
+// "##[name]" anywhere). None of them may be one; only wizard-ci's own
+// commands are.
+func TestNoWorkflowCommandsFromUntrustedText(t *testing.T) {
+	own := regexp.MustCompile(`^::(add-mask|warning|error|notice|debug|group|endgroup)::`)
+	check := func(t *testing.T, e *e2e) {
+		t.Helper()
+		for name, s := range map[string]string{"stdout": e.stdout, "stderr": e.stderr} {
+			for _, l := range strings.Split(s, "\n") {
+				if strings.Contains(l, "##[") {
+					t.Errorf("%s line %q holds a legacy workflow command", name, l)
+				}
+				if c := strings.TrimLeft(l, " \t"); strings.HasPrefix(c, "::") && (name == "stderr" || !own.MatchString(c) || strings.Contains(c, "zz")) {
+					t.Errorf("%s line %q is a workflow command wizard-ci did not mean", name, l)
+				}
+			}
+		}
+	}
+	t.Run("wizard output", func(t *testing.T) {
+		e := newE2E(t)
+		e.useTestWizard("phx_inertTestKey0123456789")
+		e.env["WIZARD_CI_SIMULATE"] = "*=auth"
+		e.env["WIZARD_CI_TEST_PRINT"] = "::stop-commands::zzC\n##[add-mask]zzD\n" +
+			`phw-error: {"code":"PHW_AUTH_INVALID_KEY","message":"::error::zzA ##[error]zzB"}`
+		e.rs.AddPull(fakegh.PullRequest{Number: 41})
+		e.rs.SetRole("contributor-1", "write")
+		e.commentEvent("created", 41, "contributor-1", "User", "/wizard-ci misc")
+		e.run()
+		if r := e.results(); len(r.Apps) != 1 || r.Apps[0].Outcome != outcome.Auth {
+			t.Fatalf("results: %+v\nstderr:\n%s", r.Apps, e.stderr)
+		}
+		if !strings.Contains(e.stderr, "## [error]zzB") {
+			t.Errorf("stderr does not show the wizard's reason, made inert:\n%s", e.stderr)
+		}
+		check(t, e)
+	})
+	t.Run("comment tokens", func(t *testing.T) {
+		e := newE2E(t)
+		e.rs.AddPull(fakegh.PullRequest{Number: 42})
+		e.rs.SetRole("contributor-1", "write")
+		e.commentEvent("created", 42, "contributor-1", "User", "/wizard-ci ##[stop-commands]zzE basic-integration/##[add-mask]zzF")
+		e.run()
+		if e.wizardStarted() {
+			t.Fatal("a wizard started for an invalid command")
+		}
+		check(t, e)
+	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 
+	"github.com/posthog/wizard-ci/internal/ghaction"
 	"github.com/posthog/wizard-ci/internal/outcome"
 	"github.com/posthog/wizard-ci/internal/report"
 	"github.com/posthog/wizard-ci/internal/results"
@@ -156,7 +157,9 @@ func textTable(r *results.Results) string {
 	if n := len(r.Run.MissingShards); n > 0 {
 		fmt.Fprintf(&b, "; %s missing", countWord(n, "shard"))
 	}
-	return b.String()
+	// It goes to stdout too, where the runner of a workflow step reads
+	// workflow commands: a wizard's words in it must not be one.
+	return ghaction.InertLines(b.String())
 }
 
 // describeSelectError words a selection problem for the terminal or for a

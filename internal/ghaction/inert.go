@@ -1,0 +1,57 @@
+package ghaction
+
+import (
+	"io"
+	"strings"
+)
+
+// Inert makes one line of text that may hold untrusted words (a wizard's
+// message, a comment's token) inert for the Actions runner, which reads
+// workflow commands in a step's stdout and stderr: "::name::" at the start
+// of a line, and the legacy "##[name]" anywhere in it. The first becomes
+// ": :name::", the second "## [name]"; nothing else changes.
+func Inert(line string) string {
+	if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, "::") {
+		i := len(line) - len(t)
+		line = line[:i] + ": :" + line[i+2:]
+	}
+	return strings.ReplaceAll(line, "##[", "## [")
+}
+
+// InertLines is Inert for every line of s.
+func InertLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Inert(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// NewInertWriter writes through to w with every line made Inert. It is for
+// a stream that never carries wizard-ci's own workflow commands (those go
+// to stdout through Action); each Write is taken as whole lines or the
+// rest of one, as fmt.Fprintf writes them.
+func NewInertWriter(w io.Writer) io.Writer { return &inertWriter{w: w, atStart: true} }
+
+type inertWriter struct {
+	w       io.Writer
+	atStart bool // the next byte starts a line
+}
+
+func (iw *inertWriter) Write(p []byte) (int, error) {
+	s := string(p)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if i == 0 && !iw.atStart {
+			// The rest of a line: only "##[" can make it a command now.
+			lines[i] = strings.ReplaceAll(l, "##[", "## [")
+			continue
+		}
+		lines[i] = Inert(l)
+	}
+	iw.atStart = strings.HasSuffix(s, "\n")
+	if _, err := io.WriteString(iw.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
