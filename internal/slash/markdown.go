@@ -381,13 +381,36 @@ func opensHTML(s string) (end, rest string, ok bool) {
 }
 
 // containsFold reports whether s contains the ASCII string sub, ignoring case.
-func containsFold(s, sub string) bool {
+func containsFold(s, sub string) bool { return indexFold(s, sub) >= 0 }
+
+// indexFold is the index of the first ASCII string sub in s, ignoring
+// case, or -1.
+func indexFold(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// codeTags are the HTML elements GitHub shows as code.
+var codeTags = []string{"code", "pre", "tt", "kbd", "samp"}
+
+// codeTag reports whether s starts with the opening tag of one of codeTags
+// (any case), and which.
+func codeTag(s string) (string, bool) {
+	for _, name := range codeTags {
+		n := len(name) + 1
+		if len(s) <= n || !strings.EqualFold(s[1:n], name) {
+			continue
+		}
+		switch s[n] {
+		case '>', ' ', '\t', '\n', '/':
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // markCodeSpans clears command on lines that start inside a code span (or an
@@ -449,6 +472,17 @@ func codeSpans(s string) [][2]int {
 					i += 2 + end + 3
 					continue
 				}
+			}
+			// Raw HTML code (<code>…</code> and its kin) shows its text as
+			// code too; left open, it lasts to the end of the paragraph.
+			if name, ok := codeTag(s[i:]); ok {
+				end := len(s)
+				if k := indexFold(s[i+1:], "</"+name); k >= 0 {
+					end = i + 1 + k + len("</"+name)
+				}
+				spans = append(spans, [2]int{i, end})
+				i = end
+				continue
 			}
 			i++
 			continue

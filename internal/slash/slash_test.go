@@ -146,6 +146,17 @@ func TestParse(t *testing.T) {
 		{"pre block", "<pre>\n/wizard-ci all\n</PRE>", ignore},
 		{"presentation is not pre", "<presentation>\n/wizard-ci all", run(l("all"))},
 
+		// Raw HTML that GitHub shows as code: never a command.
+		{"code block of HTML", "<code>\n/wizard-ci misc\n</code>", ignore},
+		{"inline code element", "text <code>\n/wizard-ci all\n</code>", ignore},
+		{"code element with attributes", "<CODE class=\"x\">\n/wizard-ci all\n</Code>", ignore},
+		{"tt kbd samp", "<tt>\n/wizard-ci a\n</tt> <kbd>\n/wizard-ci b\n</kbd> <samp>\n/wizard-ci c\n</samp>", ignore},
+		{"inline pre", "text <pre>\n/wizard-ci all\n</pre>", ignore},
+		{"unclosed code lasts the paragraph", "text <code>\n/wizard-ci all\n\n/wizard-ci basic", run(l("basic"))},
+		{"closed code hides only itself", "<code>x</code>\n/wizard-ci all", run(l("all"))},
+		{"codex is not code", "<codex>\n/wizard-ci all", run(l("all"))},
+		{"a closing tag alone opens nothing", "</code>\n/wizard-ci all", run(l("all"))},
+
 		// SPEC §2: line ends.
 		{"CRLF", "/wizard-ci basic-integration\r\n\r\nthanks", parsed{Kind: Run, Lines: [][]string{{"basic-integration"}}}},
 		{"CR", "/wizard-ci a\rb /wizard-ci c\r/wizard-ci d", run(l("a"), l("d"))},
