@@ -18,7 +18,8 @@
 //   - in a block quote (">", nested or not), including lazy continuation lines
 //     that GitHub renders inside the quote;
 //   - inside an inline code span that began on an earlier line of the same
-//     paragraph;
+//     paragraph, or inside raw HTML code (<code>, <pre>, <tt>, <kbd>,
+//     <samp>; one left open lasts to the end of its paragraph);
 //   - inside an indented code block;
 //   - inside an HTML comment (a block, or inline across lines) or a
 //     <pre>/<script>/<style>/<textarea> block, which GitHub does not show as
