@@ -612,7 +612,10 @@ func apiReason(err error) string {
 	if code := ghapi.StatusCode(err); code != 0 {
 		return fmt.Sprintf("GitHub answered %d", code)
 	}
-	return "GitHub could not be reached"
+	if ghapi.Unanswered(err) {
+		return "GitHub could not be reached"
+	}
+	return "GitHub's answer could not be read"
 }
 
 // hintCategories lists the CI-capable targets of each category for the hint.

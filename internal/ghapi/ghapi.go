@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -104,6 +105,16 @@ func wrap(op string, resp *github.Response, err error) error {
 		return fmt.Errorf("%s: %w: %w", op, ErrNotFound, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// Unanswered reports whether a failed call got no answer from GitHub at
+// all (a network error, a timeout, the breaker of ErrUnreachable), as
+// opposed to an answer that was an error or could not be read.
+func Unanswered(err error) bool {
+	var ue *url.Error
+	var ne net.Error
+	return errors.Is(err, ErrUnreachable) || errors.As(err, &ue) || errors.As(err, &ne) ||
+		errors.Is(err, context.DeadlineExceeded)
 }
 
 // StatusCode returns the HTTP status of a failed call, or 0 when there was

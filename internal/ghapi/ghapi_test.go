@@ -1,14 +1,18 @@
 package ghapi_test
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-github/v62/github"
 
 	"github.com/posthog/wizard-ci/internal/fakegh"
 	"github.com/posthog/wizard-ci/internal/ghapi"
@@ -559,5 +563,27 @@ func TestSecondaryRateLimit(t *testing.T) {
 	}
 	if _, ok := ghapi.RetryAfter(errors.New("other"), time.Now()); ok {
 		t.Error("RetryAfter(other error) = true")
+	}
+}
+
+// TestUnanswered tells no answer at all from an answer that was an error or
+// could not be read.
+func TestUnanswered(t *testing.T) {
+	t.Parallel()
+	decode := json.Unmarshal([]byte("garbage"), new(struct{}))
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&url.Error{Op: "Get", URL: "https://api.github.com/x", Err: errors.New("connection refused")}, true},
+		{fmt.Errorf("read permission: %w", ghapi.ErrUnreachable), true},
+		{context.DeadlineExceeded, true},
+		{fmt.Errorf("read permission: %w", decode), false},
+		{errors.New("GitHub answered without a known role_name"), false},
+		{&github.ErrorResponse{Response: &http.Response{StatusCode: 500}}, false},
+	} {
+		if got := ghapi.Unanswered(tc.err); got != tc.want {
+			t.Errorf("Unanswered(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }
