@@ -440,8 +440,13 @@ func (a *actionCtx) rerunFailed(ctx context.Context, gh *ghapi.Client, wb *workb
 	if len(problems) > 0 {
 		return refuse("Nothing ran: the newest results comment names apps or options that are not valid here, so it may have been edited. Run `/wizard-ci <target>` instead.", problems...)
 	}
+	// The apps, once each and as the workbench spells them, are the targets.
+	targets := make([]string, len(apps))
+	for i, ap := range apps {
+		targets[i] = ap.Path
+	}
 	return a.runCommand(ctx, gh, wb, pr, command{
-		program: st.Program, targets: paths, wizardRef: st.WizardRef, apps: apps, previous: prev.URL,
+		program: st.Program, targets: targets, wizardRef: st.WizardRef, apps: apps, previous: prev.URL,
 	})
 }
 

@@ -77,6 +77,9 @@ func DecodeState(body string) (*State, error) {
 		if !f.Outcome.Valid() {
 			return nil, fmt.Errorf("decode state: app %q has unknown outcome %q", f.App, f.Outcome)
 		}
+		if f.Outcome == outcome.Success {
+			return nil, fmt.Errorf("decode state: app %q is listed as failed with outcome success", f.App)
+		}
 	}
 	return &s, nil
 }

@@ -60,6 +60,7 @@ func TestDecodeStateRefuses(t *testing.T) {
 		{"missing outcome", b64(`{"id":"1","f":[{"a":"x/y"}]}`), `unknown outcome ""`},
 		{"missing app", b64(`{"id":"1","f":[{"o":"crashed"}]}`), "has no path"},
 		{"wrong type", b64(`{"id":1}`), "not a wizard-ci state: id is a number, where wizard-ci writes a string"},
+		{"success listed as failed", b64(`{"id":"r","f":[{"a":"a/b","o":"success"}]}`), `app "a/b" is listed as failed with outcome success`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
