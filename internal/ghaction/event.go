@@ -2,7 +2,9 @@ package ghaction
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/posthog/wizard-ci/internal/jsonerr"
@@ -93,6 +95,16 @@ type rawEvent struct {
 	Inputs     map[string]any `json:"inputs"`
 }
 
+// pathCause is the cause of a file error without the path, which the
+// message already names.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // ReadEvent reads the event payload at path for event name
 // (GITHUB_EVENT_NAME and GITHUB_EVENT_PATH).
 func ReadEvent(name, path string) (*Event, error) {
@@ -101,7 +113,10 @@ func ReadEvent(name, path string) (*Event, error) {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read the %s event: %w", name, err)
+		// The runner writes this file; outside GitHub whoever starts the
+		// action must, so say which variable names it.
+		return nil, fmt.Errorf("read the %s event: GITHUB_EVENT_PATH names %s, which cannot be read (%w); "+
+			"it must be the event's webhook payload, as the Actions runner writes it", name, path, pathCause(err))
 	}
 	e, err := ParseEvent(name, b)
 	if err != nil {

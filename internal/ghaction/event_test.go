@@ -138,3 +138,16 @@ func TestParseEventMalformed(t *testing.T) {
 		})
 	}
 }
+
+// TestReadEventMissingFile names the variable and the path, and what the
+// file must be.
+func TestReadEventMissingFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "nope.json")
+	_, err := ReadEvent("issue_comment", path)
+	want := "read the issue_comment event: GITHUB_EVENT_PATH names " + path +
+		", which cannot be read (no such file or directory); it must be the event's webhook payload, as the Actions runner writes it"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+}
