@@ -50,7 +50,7 @@ func legGuards(dirs []string) []guarded {
 func checkOutDir(out string, guards ...guarded) error {
 	outReal, err := realPath(out)
 	if err != nil {
-		return configErrorf("output folder %q: %v", out, err)
+		return outDirError(out, err)
 	}
 	for _, g := range guards {
 		gReal, err := realPath(g.dir)
@@ -75,7 +75,7 @@ func checkOutDir(out string, guards ...guarded) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return configErrorf("output folder %q: %v", out, err)
+		return outDirError(out, err)
 	case !st.IsDir():
 		return configErrorf("the output folder %q is a file. Choose a new or empty folder, or the output folder of an earlier run", out)
 	}
@@ -84,7 +84,7 @@ func checkOutDir(out string, guards ...guarded) error {
 	}
 	empty, err := isEmptyDir(out)
 	if err != nil {
-		return configErrorf("output folder %q: %v", out, err)
+		return outDirError(out, err)
 	}
 	if !empty {
 		return configErrorf("the output folder %q is not empty and was not made by wizard-ci (it has no %s), "+
@@ -102,22 +102,27 @@ func claimOutDir(out string, guards ...guarded) error {
 		return err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return configErrorf("output folder %q: %v", out, err)
+		return outDirError(out, err)
 	}
 	marker := filepath.Join(out, results.MarkerFile)
 	if _, err := os.Stat(marker); errors.Is(err, fs.ErrNotExist) {
 		if err := os.WriteFile(marker, []byte(markerText), 0o644); err != nil {
-			return configErrorf("output folder %q: %v", out, err)
+			return outDirError(out, err)
 		}
 	}
 	logs := filepath.Join(out, results.LogsDir)
 	if err := os.RemoveAll(logs); err != nil {
-		return configErrorf("output folder %q: %v", out, err)
+		return outDirError(out, err)
 	}
 	if err := os.MkdirAll(logs, 0o755); err != nil {
-		return configErrorf("output folder %q: %v", out, err)
+		return outDirError(out, err)
 	}
 	return nil
+}
+
+// outDirError is an output folder that cannot be read, made or written.
+func outDirError(out string, err error) error {
+	return configErrorf("the output folder %q cannot be used (%v). Choose a folder you can create and write to", out, err)
 }
 
 func isEmptyDir(dir string) (bool, error) {
