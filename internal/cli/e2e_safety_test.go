@@ -337,7 +337,9 @@ func TestNoWorkflowCommandsFromUntrustedText(t *testing.T) {
 	t.Run("wizard output", func(t *testing.T) {
 		e := newE2E(t)
 		e.useTestWizard("phx_inertTestKey0123456789")
-		e.env["WIZARD_CI_SIMULATE"] = "*=auth"
+		// The simulator's crash prints no phw-error line of its own, so the
+		// planted one (decisive: auth) gives the reason.
+		e.env["WIZARD_CI_SIMULATE"] = "*=crashed"
 		e.env["WIZARD_CI_TEST_PRINT"] = "::stop-commands::zzC\n##[add-mask]zzD\n" +
 			`phw-error: {"code":"PHW_AUTH_INVALID_KEY","message":"::error::zzA ##[error]zzB"}`
 		e.rs.AddPull(fakegh.PullRequest{Number: 41})

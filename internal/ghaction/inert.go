@@ -3,6 +3,7 @@ package ghaction
 import (
 	"io"
 	"strings"
+	"sync"
 )
 
 // Inert makes one line of text that may hold untrusted words (a wizard's
@@ -33,12 +34,17 @@ func InertLines(s string) string {
 // rest of one, as fmt.Fprintf writes them.
 func NewInertWriter(w io.Writer) io.Writer { return &inertWriter{w: w, atStart: true} }
 
+// inertWriter is safe for concurrent use: progress lines and GitHub's
+// retry notes are written from several goroutines.
 type inertWriter struct {
+	mu      sync.Mutex
 	w       io.Writer
 	atStart bool // the next byte starts a line
 }
 
 func (iw *inertWriter) Write(p []byte) (int, error) {
+	iw.mu.Lock()
+	defer iw.mu.Unlock()
 	s := string(p)
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {

@@ -3,6 +3,7 @@ package ghaction
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -45,4 +46,43 @@ func TestInertWriter(t *testing.T) {
 	if !strings.Contains(b.String(), "wizard-ci: x ## [error]y\n") {
 		t.Errorf("output %q lost its text", b.String())
 	}
+}
+
+// TestInertWriterConcurrent: several goroutines write at once (go test
+// -race checks the writer's own state).
+func TestInertWriterConcurrent(t *testing.T) {
+	t.Parallel()
+	var b syncBuffer
+	w := NewInertWriter(&b)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				fmt.Fprintf(w, "line %d ##[error]x\n", i)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := strings.Count(b.String(), "## [error]x\n"); got != 400 {
+		t.Errorf("%d inert lines, want 400", got)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
