@@ -172,6 +172,11 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	if srv, id := a.d.Getenv("GITHUB_SERVER_URL"), a.d.Getenv("GITHUB_RUN_ID"); srv != "" && id != "" {
 		o.RunURL = fmt.Sprintf("%s/%s/actions/runs/%s", strings.TrimRight(srv, "/"), o.Repository, id)
 	}
+	// The workbench is the checked-out repository's: a path inside the
+	// workspace. An absolute one would name a folder of the action's image.
+	if !filepath.IsLocal(o.Workbench) {
+		return nil, configErrorf("workbench: %s must be a folder inside the workspace, given relative to it (for example workbench)", quoted(o.Workbench))
+	}
 	// SPEC §7: the output folder is inside the workspace, the only place a
 	// container action shares with the steps after it.
 	if !filepath.IsLocal(o.OutDir) {

@@ -398,6 +398,8 @@ func TestActionConfigErrors(t *testing.T) {
 		{"bad fail-on", "INPUT_FAIL-ON", "sometimes", "fail-on"},
 		{"output outside the workspace", "INPUT_OUTPUT-DIR", "../elsewhere", "output-dir"},
 		{"absolute output", "INPUT_OUTPUT-DIR", "/etc/wizard", "output-dir"},
+		{"absolute workbench", "INPUT_WORKBENCH", "/etc", `workbench: "/etc" must be a folder inside the workspace`},
+		{"workbench outside the workspace", "INPUT_WORKBENCH", "../workbench", `workbench: "../workbench" must be a folder inside the workspace`},
 		{"bad min-permission", "INPUT_MIN-PERMISSION", "owner", "min-permission"},
 		{"bad allow-forks", "INPUT_ALLOW-FORKS", "ture", "allow-forks"},
 		{"allow-forks yes", "INPUT_ALLOW-FORKS", "yes", `allow-forks: "yes" is not a boolean`},

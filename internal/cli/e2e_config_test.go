@@ -37,7 +37,7 @@ func TestActionWarnsAboutUnlistedFolders(t *testing.T) {
 	e := newE2E(t)
 	wb := ciWorkbench(t)
 	writeTree(t, wb, map[string]string{"stray/app/package.json": "{}"})
-	e.env["INPUT_WORKBENCH"] = wb
+	e.useWorkbench(wb)
 	e.rs.AddPull(fakegh.PullRequest{Number: 12})
 	e.pullRequestEvent("opened", 12)
 	e.run()
@@ -81,7 +81,7 @@ func TestActionBrokenExpect(t *testing.T) {
 			e := newE2E(t)
 			wb := nodeWorkbench(t)
 			writeTree(t, wb, tc.files)
-			e.env["INPUT_WORKBENCH"] = wb
+			e.useWorkbench(wb)
 			e.rs.AddPull(fakegh.PullRequest{Number: 7})
 			e.rs.SetRole("maintainer-1", "write")
 			e.commentEvent("created", 7, "maintainer-1", "User", "/wizard-ci basic-integration")

@@ -396,7 +396,7 @@ func TestBigRunStaysWithinLimits(t *testing.T) {
 		t.Skip("1,000 wizard processes")
 	}
 	e := newE2E(t)
-	e.env["INPUT_WORKBENCH"] = bigWorkbench(t, 1000)
+	e.useWorkbench(bigWorkbench(t, 1000))
 	e.env["INPUT_CONCURRENCY"] = "16"
 	e.env["INPUT_UPDATE-INTERVAL"] = "1s"
 	e.env["WIZARD_CI_SIMULATE"] = "beta/group-03/*=crashed,*=success"

@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -82,6 +83,8 @@ type e2e struct {
 	stderr  string
 	code    int
 	eventID int64
+
+	nWorkbench int // workbench links made by useWorkbench
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -104,7 +107,6 @@ func newE2E(t *testing.T) *e2e {
 		"RUNNER_TEMP":           t.TempDir(),
 		"INPUT_GITHUB-TOKEN":    e2eToken,
 		"INPUT_WIZARD-COMMAND":  "simulate",
-		"INPUT_WORKBENCH":       wb,
 		"INPUT_UPDATE-INTERVAL": "20ms",
 		"INPUT_MIN-PERMISSION":  "",
 		"INPUT_ALLOW-FORKS":     "",
@@ -113,12 +115,33 @@ func newE2E(t *testing.T) *e2e {
 		"PATH":                  os.Getenv("PATH"),
 		"HOME":                  os.Getenv("HOME"),
 	}
+	e.useWorkbench(wb)
 	for _, f := range []string{"step_summary.md", "output.txt"} {
 		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return e
+}
+
+// useWorkbench makes the workbench at dir (anywhere) the workbench input:
+// the action takes only a folder inside the workspace, so dir is linked
+// into it under a name of its own.
+func (e *e2e) useWorkbench(dir string) {
+	e.t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.nWorkbench++
+	name := fmt.Sprintf("workbench-%d", e.nWorkbench)
+	if err := os.Symlink(abs, filepath.Join(e.dir, name)); err != nil {
+		e.t.Fatal(err)
+	}
+	if e.env == nil {
+		e.env = map[string]string{}
+	}
+	e.env["INPUT_WORKBENCH"] = name
 }
 
 // commentEvent writes an issue_comment event made from the real payload in

@@ -474,7 +474,7 @@ func TestActionBuildsWizardFromPR(t *testing.T) {
 			t.Parallel()
 			e := newE2E(t)
 			e.env["GITHUB_SERVER_URL"] = srv
-			e.env["INPUT_WORKBENCH"] = wb
+			e.useWorkbench(wb)
 			e.env["INPUT_WIZARD-COMMAND"] = ""
 			e.env["INPUT_WIZARD-REPOSITORY"] = e2eRepo
 			e.env["INPUT_WIZARD-BUILD-COMMAND"] = "npm run build"
