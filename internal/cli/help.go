@@ -14,7 +14,8 @@ Usage:
                             [--program CATEGORY]
   wizard-ci list [<target>...] [--workbench DIR]
                                  resolved apps, one per line (default: all)
-  wizard-ci hint                 the hint comment's Markdown
+  wizard-ci hint [--workbench DIR]
+                                 the hint comment's Markdown
   wizard-ci plan <target>... --shards N [--workbench DIR]
                                  matrix JSON for a GitHub Actions matrix
   wizard-ci report <results-dir>... [--out DIR] [--fail-on failure|never]
@@ -142,7 +143,9 @@ arguments or flags; for a local run use "wizard-ci run".
 
 Exit codes: 0 the command ran and fail-on is satisfied, or the event was
 ignored or answered with a reply; 1 an app did not succeed with fail-on:
-failure; 2 configuration error.
+failure, or the run finished but its report could not be posted (whatever
+fail-on says: its files are written); 2 configuration error, or GitHub could
+not be reached to answer a command.
 `,
 
 	"version": `Usage: wizard-ci version
