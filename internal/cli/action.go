@@ -172,15 +172,17 @@ func (a *actionCtx) runOptions() (*RunOptions, error) {
 	if srv, id := a.d.Getenv("GITHUB_SERVER_URL"), a.d.Getenv("GITHUB_RUN_ID"); srv != "" && id != "" {
 		o.RunURL = fmt.Sprintf("%s/%s/actions/runs/%s", strings.TrimRight(srv, "/"), o.Repository, id)
 	}
-	// The workbench is the checked-out repository's: a path inside the
-	// workspace. An absolute one would name a folder of the action's image.
-	if !filepath.IsLocal(o.Workbench) {
-		return nil, configErrorf("workbench: %s must be a folder inside the workspace, given relative to it (for example workbench)", quoted(o.Workbench))
-	}
-	// SPEC §7: the output folder is inside the workspace, the only place a
-	// container action shares with the steps after it.
-	if !filepath.IsLocal(o.OutDir) {
-		return nil, configErrorf("output-dir: %s must be a folder inside the workspace, given relative to it (for example wizard-ci-out)", quoted(o.OutDir))
+	// Both folders are inside the workspace: the workbench is the checked-out
+	// repository's (an absolute path would name a folder of the action's
+	// image), and the output folder is the only place a container action
+	// shares with the steps after it (SPEC §7).
+	for _, in := range []struct{ name, dir, example string }{
+		{"workbench", o.Workbench, "workbench"},
+		{"output-dir", o.OutDir, "wizard-ci-out"},
+	} {
+		if !filepath.IsLocal(in.dir) {
+			return nil, configErrorf("%s: %s must be a folder inside the workspace, given relative to it (for example %s)", in.name, quoted(in.dir), in.example)
+		}
 	}
 	// Checked again when the run claims the folder; here, so that a refused
 	// folder ends the step before the command is acknowledged.
@@ -573,8 +575,9 @@ func (a *actionCtx) refuse(ctx context.Context, number int, msg string) error {
 // (none when empty). A reply is the answer, so the exit code is 0.
 func (a *actionCtx) reply(ctx context.Context, number int, body, reaction string) error {
 	// Say in the log why nothing ran, even if the reply cannot be posted.
-	// The text echoes the comment, so it must not look like a workflow command.
-	fmt.Fprintf(a.d.Stderr, "wizard-ci: %s\n", ghaction.Inert(oneLine(report.StripMarkers(body), 400)))
+	// The text echoes the comment; stderr is inert in a workflow step (Main),
+	// so it cannot issue a workflow command.
+	fmt.Fprintf(a.d.Stderr, "wizard-ci: %s\n", oneLine(report.StripMarkers(body), 400))
 	gh, err := a.client()
 	if err != nil {
 		return err

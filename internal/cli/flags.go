@@ -123,6 +123,14 @@ func closest(word string, options []string) string {
 	return best
 }
 
+// sameLetters reports whether a and b are the same letters in another order.
+func sameLetters(a, b string) bool {
+	x, y := []rune(a), []rune(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return len(a) > 1 && slices.Equal(x, y)
+}
+
 // setting is one option that can come from a flag or an INPUT_ variable; it
 // keeps the name for error messages.
 type setting struct {
@@ -300,12 +308,4 @@ func plain(msg string) string {
 	}
 	b.WriteString(msg)
 	return b.String()
-}
-
-// sameLetters reports whether a and b are the same letters in another order.
-func sameLetters(a, b string) bool {
-	x, y := []rune(a), []rune(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return len(a) > 1 && slices.Equal(x, y)
 }

@@ -134,18 +134,16 @@ func ParseEvent(name string, data []byte) (*Event, error) {
 	}
 	// Numbers that name something on GitHub are 1 or more; anything else
 	// would reach the API as a path such as /pulls/-5.
-	for _, n := range []struct {
-		field string
-		set   bool
-		v     int64
-	}{
-		{"issue.number", raw.Issue != nil, int64(deref(raw.Issue).Number)},
-		{"pull_request.number", raw.PullRequest != nil, int64(deref(raw.PullRequest).Number)},
-		{"comment.id", raw.Comment != nil, deref(raw.Comment).ID},
-	} {
-		if n.set && n.v < 1 {
-			return nil, fmt.Errorf("not %s: %s is %d, where GitHub sends a number of 1 or more", payload.What, n.field, n.v)
-		}
+	badNumber := func(field string, n int64) error {
+		return fmt.Errorf("not %s: %s is %d, where GitHub sends a number of 1 or more", payload.What, field, n)
+	}
+	switch {
+	case raw.Issue != nil && raw.Issue.Number < 1:
+		return nil, badNumber("issue.number", int64(raw.Issue.Number))
+	case raw.PullRequest != nil && raw.PullRequest.Number < 1:
+		return nil, badNumber("pull_request.number", int64(raw.PullRequest.Number))
+	case raw.Comment != nil && raw.Comment.ID < 1:
+		return nil, badNumber("comment.id", raw.Comment.ID)
 	}
 	e := &Event{Name: name, Action: raw.Action, Ref: raw.Ref, Schedule: raw.Schedule, Inputs: raw.Inputs}
 	if raw.Repository != nil {
@@ -174,15 +172,6 @@ func ParseEvent(name string, data []byte) (*Event, error) {
 		}
 	}
 	return e, nil
-}
-
-// deref is *p, or the zero value when p is nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }
 
 // payload is how errors name an event file.

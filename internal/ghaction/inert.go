@@ -16,8 +16,12 @@ func Inert(line string) string {
 		i := len(line) - len(t)
 		line = line[:i] + ": :" + line[i+2:]
 	}
-	return strings.ReplaceAll(line, "##[", "## [")
+	return inertLegacy(line)
 }
+
+// inertLegacy makes the legacy "##[name]" commands of s inert: the part of
+// Inert that holds anywhere in a line, not only at its start.
+func inertLegacy(s string) string { return strings.ReplaceAll(s, "##[", "## [") }
 
 // InertLines is Inert for every line of s.
 func InertLines(s string) string {
@@ -50,7 +54,7 @@ func (iw *inertWriter) Write(p []byte) (int, error) {
 	for i, l := range lines {
 		if i == 0 && !iw.atStart {
 			// The rest of a line: only "##[" can make it a command now.
-			lines[i] = strings.ReplaceAll(l, "##[", "## [")
+			lines[i] = inertLegacy(l)
 			continue
 		}
 		lines[i] = Inert(l)
